@@ -1,0 +1,41 @@
+# Two commands set everything up: `make demo` runs the main job, `make test` the tests.
+# Each creates .venv when missing and installs what it needs itself.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# `make test TORCH=no` leaves out PyTorch, the test oracle (a large download outside these machines).
+TORCH  ?= yes
+comma  := ,
+TEST_EXTRAS := test$(if $(filter yes,$(TORCH)),$(comma)oracle)
+
+.PHONY: demo test bench lint graphviz browser clean
+
+demo: $(VENV)/.installed-demo graphviz
+	$(PY) -m autograd demo
+
+test: $(VENV)/.installed-$(TEST_EXTRAS) graphviz browser
+	$(PY) -m pytest -n 2
+
+bench: $(VENV)/.installed-test,oracle
+	$(PY) benchmarks/run.py
+
+lint: $(VENV)/.installed-$(TEST_EXTRAS)
+	$(PY) -m ruff check autograd tests benchmarks
+	$(PY) -m mypy
+
+graphviz:
+	@tools/ensure "command -v dot" graphviz
+
+browser:
+	@tools/ensure "command -v chromium && command -v chromedriver" chromium chromium-driver
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); tools/ensure "$(PYTHON) -m ensurepip --version" python3-venv; $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[$*]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) autograd-demo .pytest_cache .hypothesis

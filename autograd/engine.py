@@ -1,0 +1,536 @@
+"""The whole engine: a scalar `Value`, its operations, and the backward pass.
+
+Read it top to bottom:
+
+1. A `Value` holds one number, the name of the operation that made it, its
+   inputs, and the *local derivative* of its number with respect to each input.
+2. Each operation is defined once, as a function of plain numbers that returns
+   the forward value together with those local derivatives.
+3. `backward()` visits the graph in reverse topological order and applies the
+   chain rule in one loop: ``parent.grad += local_grad * node.grad``.
+
+Numbers mixed into an expression (the ``10`` in ``w * x - 10``) are constants:
+they are kept in `inputs` so a drawing can show them, but they are not nodes
+and receive no gradient.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from numbers import Real
+
+Number = float | int
+Forward = Callable[..., tuple[float, tuple[float, ...]]]
+
+_grad_enabled = True
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation: its forward function and its local derivatives as text.
+
+    `forward` takes plain numbers and returns ``(value, local_grads)``: one local
+    derivative for each of the first `arity` arguments (all of them when `arity`
+    is None). Later arguments are parameters, never differentiated: the ``n`` of
+    ``x ** n``, the ``slope`` of a leaky ReLU.
+
+    `formula(i, count)` writes d(out)/d(input i) over placeholders ``{0}``,
+    ``{1}``, … (the inputs) and ``{out}``, so the step-through can explain any
+    node without knowing which operation made it.
+    """
+
+    name: str
+    forward: Forward
+    formula: Callable[[int, int], str]
+    arity: int | None
+
+    def __call__(self, *args: Value | Number) -> Value:
+        """Apply the operation to Values and numbers: ``OPERATIONS['tanh'](v)``."""
+        split = len(args) if self.arity is None else self.arity
+        inputs = args[:split]
+        params = tuple(_number(p, self.name) for p in args[split:])
+        numbers = [x.data if isinstance(x, Value) else _number(x, self.name) for x in inputs]
+        value, local_grads = self.forward(*numbers, *params)
+        recorded = tuple(x if isinstance(x, Value) else n for x, n in zip(inputs, numbers))
+        parents = tuple(x for x in inputs if isinstance(x, Value))
+        kept = tuple(d for x, d in zip(inputs, local_grads) if isinstance(x, Value))
+        return _result(value, self.name, recorded + params, parents, kept)
+
+
+OPERATIONS: dict[str, Operation] = {}
+"""Every operation by name: the table the drawing, the step-through and the tests read."""
+
+
+def _number(x: object, where: str) -> float:
+    """`x` as a float, or a TypeError naming what was given instead."""
+    if type(x) is float:
+        return x
+    if isinstance(x, Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(f"{where} needs a real number (int, float or numpy real scalar), got {type(x).__name__}: {x!r}")
+
+
+def _result(
+    value: float,
+    op: str,
+    inputs: tuple[Value | float, ...],
+    parents: tuple[Value, ...],
+    local_grads: tuple[float, ...],
+) -> Value:
+    """The node an operation returns; under `no_grad()`, a plain leaf."""
+    out = Value.__new__(Value)
+    out.data = value
+    out.grad = 0.0
+    out.label = ""
+    if _grad_enabled:
+        out._op, out._inputs, out._parents, out._local_grads = op, inputs, parents, local_grads
+    else:
+        out._op, out._inputs, out._parents, out._local_grads = "", (), (), ()
+    return out
+
+
+def operation(name: str, *derivatives: str) -> Callable[[Forward], Callable[..., Value]]:
+    """Define an operation once and turn it into a `Value` method.
+
+    The decorated function receives numbers (``self``'s first) and returns
+    ``(value, local_grads)``. After the name comes one derivative formula per
+    input, written with the function's own parameter names and ``out``.
+    """
+
+    def define(forward: Forward) -> Callable[..., Value]:
+        names = list(inspect.signature(forward).parameters)
+        positional = {name: f"{{{i}}}" for i, name in enumerate(names)}
+        templates = tuple(d.format(out="{out}", **positional) for d in derivatives)
+        op = OPERATIONS[name] = Operation(name, forward, lambda i, _: templates[i], len(derivatives))
+
+        # The two methods below are fast paths of `Operation.__call__` for the common cases.
+        method: Callable[..., Value]
+        if op.arity == 1:
+
+            def method(self: Value, *params: Number) -> Value:
+                if params:
+                    return op(self, *params)
+                value, local_grads = forward(self.data)
+                inputs = (self,)
+                return _result(value, name, inputs, inputs, local_grads)
+
+        else:
+
+            def method(self: Value, other: Value | Number) -> Value:  # type: ignore[misc]
+                if isinstance(other, Value):
+                    value, local_grads = forward(self.data, other.data)
+                    inputs = (self, other)
+                    return _result(value, name, inputs, inputs, local_grads)
+                try:
+                    y = _number(other, name)
+                except TypeError:
+                    return NotImplemented
+                value, (dx, _) = forward(self.data, y)
+                return _result(value, name, (self, y), (self,), (dx,))
+
+        method.__name__ = forward.__name__
+        method.__doc__ = forward.__doc__
+        return method
+
+    return define
+
+
+def reflected(name: str) -> Callable[[Value, Number], Value]:
+    """The reflected form of a binary operation: ``2 - v`` calls ``v.__rsub__(2)``."""
+    op = OPERATIONS[name]
+
+    def rmethod(self: Value, other: Number) -> Value:
+        if not isinstance(other, Real) or isinstance(other, bool):
+            return NotImplemented
+        return op(other, self)
+
+    rmethod.__doc__ = f"``number {name} value``: the operation with the Value on the right."
+    return rmethod
+
+
+def _exp(x: float) -> float:
+    """e ** x, with overflow giving inf as IEEE floats do (math.exp raises)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _sigmoid(x: float) -> float:
+    """σ(x) = 1 / (1 + e^−x), computed without overflow for any x."""
+    if x >= 0:
+        return 1 / (1 + _exp(-x))
+    e = _exp(x)
+    return e / (1 + e)
+
+
+def _float_pow(x: float, n: float) -> float:
+    """x ** n for floats, with overflow giving ±inf and 0 ** negative giving inf."""
+    try:
+        return x**n
+    except ZeroDivisionError:
+        return math.inf
+    except OverflowError:
+        odd = float(n).is_integer() and int(n) % 2 == 1
+        return -math.inf if x < 0 and odd else math.inf
+
+
+def _domain_error(op: str, requirement: str, **given: float) -> ValueError:
+    shown = ", ".join(f"{name} = {value!r}" for name, value in given.items())
+    return ValueError(f"{op}: needs {requirement}, got {shown}")
+
+
+class Value:
+    """One number in a computation graph, with the gradient backward() gives it."""
+
+    __slots__ = ("data", "grad", "label", "_op", "_inputs", "_parents", "_local_grads", "__weakref__")
+
+    # numpy: make `np.float64(2) * v` call our reflected method instead of
+    # wrapping v in an array, so the result is a Value.
+    __array_ufunc__ = None
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        if isinstance(data, Value):
+            raise TypeError("Value needs a number, got a Value (use its .data, or .detach())")
+        self.data = _number(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self._op = ""
+        self._inputs: tuple[Value | float, ...] = ()
+        self._parents: tuple[Value, ...] = ()
+        self._local_grads: tuple[float, ...] = ()
+
+    # ---- the graph, read-only ------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """Name of the operation that made this value ('' for a leaf)."""
+        return self._op
+
+    @property
+    def inputs(self) -> tuple[Value | float, ...]:
+        """The operation's arguments in order, repeats kept, constants as floats."""
+        return self._inputs
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values among `inputs`: the nodes the gradient flows back to."""
+        return self._parents
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent) for each of `parents`, computed in the forward pass."""
+        return self._local_grads
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the set of parents (the lecture's drawing code uses it)."""
+        return set(self._parents)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
+
+    def item(self) -> float:
+        """The number, like PyTorch's ``tensor.item()``."""
+        return self.data
+
+    # ---- the operations: numbers in, (value, local derivatives) out ----------
+
+    @operation("+", "1", "1")
+    def __add__(x: float, y: float) -> tuple[float, tuple[float, ...]]:
+        return x + y, (1.0, 1.0)
+
+    @operation("-", "1", "−1")
+    def __sub__(x: float, y: float) -> tuple[float, tuple[float, ...]]:
+        return x - y, (1.0, -1.0)
+
+    @operation("*", "{y}", "{x}")
+    def __mul__(x: float, y: float) -> tuple[float, tuple[float, ...]]:
+        return x * y, (y, x)
+
+    @operation("/", "1 / {y}", "−{x} / {y}²")
+    def __truediv__(x: float, y: float) -> tuple[float, tuple[float, ...]]:
+        if y == 0:
+            raise _domain_error("/", "a non-zero divisor", x=x, y=y)
+        out = x / y
+        return out, (1 / y, -out / y)
+
+    @operation("neg", "−1")
+    def __neg__(x: float) -> tuple[float, tuple[float, ...]]:
+        return -x, (-1.0,)
+
+    @operation("**", "{n}·{x}^({n} − 1)")
+    def _power(x: float, n: float) -> tuple[float, tuple[float, ...]]:
+        """x ** n for a number n."""
+        if x == 0 and n < 0:
+            raise _domain_error("**", "a non-zero base for a negative exponent", x=x, n=n)
+        if x < 0 and not float(n).is_integer():
+            raise _domain_error("**", "a whole exponent for a negative base", x=x, n=n)
+        local = 0.0 if n == 0 else n * _float_pow(x, n - 1)
+        return _float_pow(x, n), (local,)
+
+    @operation("pow", "{y}·{x}^({y} − 1)", "{out}·log({x})")
+    def _power_of_value(x: float, y: float) -> tuple[float, tuple[float, ...]]:
+        """x ** y with a Value exponent: needs x > 0, since d/dy is x^y·log(x)."""
+        if not x > 0:
+            raise _domain_error("**", "a positive base when the exponent is a Value", x=x, y=y)
+        out = _float_pow(x, y)
+        return out, (y * out / x, out * math.log(x))
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        """``self ** exponent``; a Value exponent needs a positive base."""
+        if isinstance(exponent, Value):
+            return self._power_of_value(exponent)
+        return self._power(exponent)
+
+    __radd__ = reflected("+")
+    __rsub__ = reflected("-")
+    __rmul__ = reflected("*")
+    __rtruediv__ = reflected("/")
+    __rpow__ = reflected("pow")
+
+    @operation("exp", "{out}")
+    def exp(x: float) -> tuple[float, tuple[float, ...]]:
+        out = _exp(x)
+        return out, (out,)
+
+    @operation("log", "1 / {x}")
+    def log(x: float) -> tuple[float, tuple[float, ...]]:
+        """Natural logarithm; needs x > 0."""
+        if x <= 0:
+            raise _domain_error("log", "x > 0", x=x)
+        return math.log(x), (1 / x,)
+
+    @operation("sqrt", "1 / (2·{out})")
+    def sqrt(x: float) -> tuple[float, tuple[float, ...]]:
+        """Square root; needs x >= 0, and its slope at 0 is infinite."""
+        if x < 0:
+            raise _domain_error("sqrt", "x >= 0", x=x)
+        out = math.sqrt(x)
+        return out, (0.5 / out if out else math.inf,)
+
+    @operation("sin", "cos({x})")
+    def sin(x: float) -> tuple[float, tuple[float, ...]]:
+        return math.sin(x), (math.cos(x),)
+
+    @operation("cos", "−sin({x})")
+    def cos(x: float) -> tuple[float, tuple[float, ...]]:
+        return math.cos(x), (-math.sin(x),)
+
+    @operation("tanh", "1 − {out}²")
+    def tanh(x: float) -> tuple[float, tuple[float, ...]]:
+        t = math.tanh(x)
+        return t, (1 - t * t,)
+
+    @operation("sigmoid", "{out}·(1 − {out})")
+    def sigmoid(x: float) -> tuple[float, tuple[float, ...]]:
+        """σ(x) = 1 / (1 + e^−x)."""
+        s = _sigmoid(x)
+        return s, (s * (1 - s),)
+
+    @operation("relu", "1 if {x} > 0 else 0")
+    def relu(x: float) -> tuple[float, tuple[float, ...]]:
+        return max(x, 0.0), (1.0 if x > 0 else 0.0,)
+
+    @operation("leaky_relu", "1 if {x} > 0 else {slope}")
+    def leaky_relu(x: float, slope: float = 0.01) -> tuple[float, tuple[float, ...]]:
+        return (x, (1.0,)) if x > 0 else (slope * x, (slope,))
+
+    @operation("elu", "1 if {x} > 0 else {alpha}·e^{x}")
+    def elu(x: float, alpha: float = 1.0) -> tuple[float, tuple[float, ...]]:
+        if x > 0:
+            return x, (1.0,)
+        e = _exp(x)
+        return alpha * (e - 1), (alpha * e,)
+
+    @operation("softplus", "σ({x})")
+    def softplus(x: float) -> tuple[float, tuple[float, ...]]:
+        """log(1 + e^x), computed without overflow for any x."""
+        return max(x, 0.0) + math.log1p(_exp(-abs(x))), (_sigmoid(x),)
+
+    @operation("abs", "sign({x})")
+    def __abs__(x: float) -> tuple[float, tuple[float, ...]]:
+        return abs(x), (1.0 if x > 0 else -1.0 if x < 0 else 0.0,)
+
+    abs = __abs__
+
+    # ---- the backward pass ---------------------------------------------------
+
+    def backward(self) -> None:
+        """Add d(self)/d(node) to ``node.grad`` for every node this value depends on.
+
+        Each call adds one gradient, so two calls give exactly twice one call,
+        intermediate nodes included. `zero_grad()` starts over.
+        """
+        deque(_chain_rule(self), maxlen=0)
+
+    def backward_steps(self) -> Iterator[BackwardStep]:
+        """The backward pass one contribution at a time, for stepping through it.
+
+        Each step adds one ``local_grad × upstream_grad`` to one input's
+        ``grad`` before it is yielded, so the graph can be drawn mid-way. Run
+        to the end, it leaves the gradients `backward()` would.
+        """
+        order = topological_order(self)
+        total = sum(len(node._parents) for node in order)
+        previous, edge = None, 0
+        for index, (node, parent, local, upstream) in enumerate(_chain_rule(self)):
+            edge = edge + 1 if node is previous else 0
+            previous = node
+            yield BackwardStep(index, total, node, parent, edge, local, upstream, local * upstream, parent.grad)
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0 on this value and on every node it depends on."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def detach(self) -> Value:
+        """A new leaf with the same number and label, and no history."""
+        return Value(self.data, self.label)
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One step of the backward pass: `node`'s gradient flowing into one of its inputs.
+
+    `edge` is the input's position in ``node.parents`` (``a + a`` has edges 0
+    and 1), and `input_grad` is the input's gradient after this step.
+    """
+
+    index: int
+    total: int
+    node: Value
+    input: Value
+    edge: int
+    local_grad: float
+    upstream_grad: float
+    contribution: float
+    input_grad: float
+
+    def explain(self) -> str:
+        """One line of chain rule, e.g. ``∂o/∂n = 1 − o² = 0.5; n.grad += 0.5 × 1 → 0.5``."""
+        node, inp = _name(self.node), _name(self.input)
+        op = OPERATIONS[self.node.op]
+        count = len(self.node.inputs) if op.arity is None else op.arity
+        position = [i for i, x in enumerate(self.node.inputs) if isinstance(x, Value)][self.edge]
+        names = [_name(x) if isinstance(x, Value) and x.label else _format(_data(x)) for x in self.node.inputs]
+        formula = op.formula(position, count).format(*names, out=self.node.label or _format(self.node.data))
+        local = _format(self.local_grad)
+        derivative = formula if formula == local else f"{formula} = {local}"
+        return (
+            f"∂{node}/∂{inp} = {derivative}; "
+            f"{inp}.grad += {local} × {_format(self.upstream_grad)} → {_format(self.input_grad)}"
+        )
+
+
+def _data(x: Value | float) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
+def _format(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _name(v: Value) -> str:
+    """A node's label, or failing that the operation that made it."""
+    return v.label or f"[{v.op or 'leaf'}]"
+
+
+def _linear(*numbers: float) -> tuple[float, tuple[float, ...]]:
+    """b + Σ wᵢ·xᵢ over numbers laid out as (w₁…wₙ, x₁…xₙ, b)."""
+    n = len(numbers) // 2
+    weights, inputs, bias = numbers[:n], numbers[n:-1], numbers[-1]
+    total = bias
+    for w, x in zip(weights, inputs):
+        total += w * x
+    return total, (*inputs, *weights, 1.0)
+
+
+def _linear_formula(i: int, count: int) -> str:
+    n = count // 2
+    return "1" if i == count - 1 else f"{{{(i + n) % (2 * n)}}}"  # a weight's partner input, and back
+
+
+OPERATIONS["linear"] = Operation("linear", _linear, _linear_formula, None)
+
+
+def linear(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number) -> Value:
+    """``bias + Σ wᵢ·xᵢ`` as one node: a neuron's weighted sum, fused.
+
+    Its local derivatives are xᵢ for each wᵢ, wᵢ for each xᵢ and 1 for the
+    bias, exactly what the chain of ``*`` and ``+`` nodes would give, in a
+    graph with one node where that chain has 2n.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"linear: {len(weights)} weights for {len(inputs)} inputs")
+    return OPERATIONS["linear"](*weights, *inputs, bias)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, each after all of its parents (root last).
+
+    Depth-first, with an explicit stack instead of recursion, so graphs of any
+    depth work at the default recursion limit.
+    """
+    order: list[Value] = []
+    seen = {root}
+    stack = [(root, iter(root._parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, iter(parent._parents)))
+                break
+        else:  # every parent is placed, so the node can follow them
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _chain_rule(root: Value) -> Iterator[tuple[Value, Value, float, float]]:
+    """The backward pass, yielding ``(node, parent, local_grad, upstream)`` per contribution.
+
+    Gradients from earlier passes are set aside so that this pass sums from
+    zero, and each is added back when its node is reached: repeated passes stay
+    exact while ``.grad`` still shows every contribution as it lands.
+    """
+    order = topological_order(root)
+    earlier = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    reached = 0
+    try:
+        for node, before in zip(reversed(order), reversed(earlier)):
+            upstream = node.grad  # complete: every node that uses `node` came before it
+            node.grad = upstream + before
+            reached += 1
+            for parent, local in zip(node._parents, node._local_grads):
+                parent.grad += local * upstream  # the chain rule
+                yield node, parent, local, upstream
+    finally:  # stopped early: the nodes not reached get their earlier gradients back
+        for node, before in zip(order[: len(order) - reached], earlier):
+            node.grad += before
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Within this block operations record no inputs: their results are plain leaves."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    """False inside `no_grad()`."""
+    return _grad_enabled
