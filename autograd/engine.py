@@ -52,14 +52,14 @@ class Operation:
     def __call__(self, *args: Value | Number) -> Value:
         """Apply the operation to Values and numbers: ``OPERATIONS['tanh'](v)``."""
         split = len(args) if self.arity is None else self.arity
-        inputs = args[:split]
-        params = tuple(_number(p, self.name) for p in args[split:])
+        inputs, params = args[:split], tuple(_number(p, self.name) for p in args[split:])
         numbers = [x.data if isinstance(x, Value) else _number(x, self.name) for x in inputs]
         value, local_grads = self.forward(*numbers, *params)
-        recorded = tuple(x if isinstance(x, Value) else n for x, n in zip(inputs, numbers))
-        parents = tuple(x for x in inputs if isinstance(x, Value))
-        kept = tuple(d for x, d in zip(inputs, local_grads) if isinstance(x, Value))
-        return _result(value, self.name, recorded + params, parents, kept)
+        parents = tuple([x for x in inputs if isinstance(x, Value)])
+        if len(parents) < len(inputs):  # constants among the inputs: recorded, but get no gradient
+            inputs = tuple([x if isinstance(x, Value) else n for x, n in zip(inputs, numbers)])
+            local_grads = tuple([d for x, d in zip(inputs, local_grads) if isinstance(x, Value)])
+        return _result(value, self.name, inputs + params, parents, local_grads)
 
 
 OPERATIONS: dict[str, Operation] = {}
