@@ -16,6 +16,7 @@ and receive no gradient.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import math
 from collections import deque
@@ -368,7 +369,8 @@ class Value:
         Each call adds one gradient, so two calls give exactly twice one call,
         intermediate nodes included. `zero_grad()` starts over.
         """
-        deque(_chain_rule(self), maxlen=0)
+        with _cycle_collector_paused():
+            deque(_chain_rule(self), maxlen=0)
 
     def backward_steps(self) -> Iterator[BackwardStep]:
         """The backward pass one contribution at a time, for stepping through it.
@@ -518,6 +520,19 @@ def _chain_rule(root: Value) -> Iterator[tuple[Value, Value, float, float]]:
     finally:  # stopped early: the nodes not reached get their earlier gradients back
         for node, before in zip(order[: len(order) - reached], earlier):
             node.grad += before
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: the backward pass creates no reference
+    cycles, and on a big graph the collector would re-scan every node for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
