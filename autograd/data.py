@@ -1,0 +1,145 @@
+"""Small 2-D toy datasets, a train/validation split, and input standardisation.
+
+Pure Python, like the engine. Each ``make_*`` returns ``(X, y)``: X a list of
+``[x1, x2]`` points and y a list of integer labels (0/1 for the two-class sets,
+the cluster index for blobs), shuffled. A `seed` makes a dataset reproducible;
+`noise` is the standard deviation of Gaussian noise added to each coordinate,
+as in scikit-learn's generators of the same names.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Point = list[float]
+Dataset = tuple[list[Point], list[int]]
+
+
+def _evenly_spaced(stop: float, n: int, *, endpoint: bool) -> list[float]:
+    """n angles from 0 to `stop`, including `stop` itself when `endpoint` is set."""
+    intervals = n - 1 if endpoint else n
+    return [stop * k / max(intervals, 1) for k in range(n)]
+
+
+def _noisy_and_shuffled(points: list[Point], labels: list[int], noise: float, rng: random.Random) -> Dataset:
+    """Add N(0, noise²) to every coordinate and shuffle the examples."""
+    if noise < 0:
+        raise ValueError(f"noise is a standard deviation, so it must be >= 0, got {noise}")
+    examples = [([x + rng.gauss(0.0, noise) for x in point], label) for point, label in zip(points, labels)]
+    rng.shuffle(examples)
+    return [point for point, _ in examples], [label for _, label in examples]
+
+
+def make_moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> Dataset:
+    """Two interleaving half circles: label 0 the upper one, label 1 the lower one.
+
+    The upper moon is the unit half circle above the x axis; the lower one is
+    the same shape flipped and shifted to ``(1 − cos t, 0.5 − sin t)``. No
+    straight line separates them.
+    """
+    upper, lower = n_samples // 2, n_samples - n_samples // 2
+    points = [[math.cos(t), math.sin(t)] for t in _evenly_spaced(math.pi, upper, endpoint=True)]
+    points += [[1 - math.cos(t), 0.5 - math.sin(t)] for t in _evenly_spaced(math.pi, lower, endpoint=True)]
+    return _noisy_and_shuffled(points, [0] * upper + [1] * lower, noise, random.Random(seed))
+
+
+def make_circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.8, seed: int | None = None) -> Dataset:
+    """Two concentric circles: label 0 on the unit circle, label 1 on the circle of radius `factor`."""
+    if not 0 <= factor < 1:
+        raise ValueError(f"factor is the inner radius over the outer one, so 0 <= factor < 1, got {factor}")
+    outer, inner = n_samples // 2, n_samples - n_samples // 2
+    points = [[math.cos(t), math.sin(t)] for t in _evenly_spaced(2 * math.pi, outer, endpoint=False)]
+    points += [[factor * math.cos(t), factor * math.sin(t)] for t in _evenly_spaced(2 * math.pi, inner, endpoint=False)]
+    return _noisy_and_shuffled(points, [0] * outer + [1] * inner, noise, random.Random(seed))
+
+
+def make_xor(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> Dataset:
+    """Points uniform in the square [−1, 1]², labelled 1 where exactly one coordinate is positive.
+
+    The label is the XOR of the two signs (1 where x1·x2 < 0): the classic
+    problem a single neuron cannot solve. Noise moves points after labelling,
+    so with noise some points land in the other class's quadrant.
+    """
+    rng = random.Random(seed)
+    points = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n_samples)]
+    labels = [int((x1 > 0) != (x2 > 0)) for x1, x2 in points]
+    return _noisy_and_shuffled(points, labels, noise, rng)
+
+
+def make_blobs(
+    n_samples: int = 100,
+    centers: int | Sequence[Sequence[float]] = 3,
+    cluster_std: float = 1.0,
+    center_box: tuple[float, float] = (-10.0, 10.0),
+    seed: int | None = None,
+) -> Dataset:
+    """Gaussian clusters, one class each: label k for points drawn around center k.
+
+    `centers` is a number of clusters (their centers drawn uniformly from
+    `center_box` in each coordinate) or the centers themselves. The points are
+    shared out as evenly as possible; `cluster_std` is each cluster's spread.
+    """
+    rng = random.Random(seed)
+    if isinstance(centers, int):
+        centers = [[rng.uniform(*center_box), rng.uniform(*center_box)] for _ in range(centers)]
+    if not centers:
+        raise ValueError("make_blobs needs at least one center")
+    sizes = [n_samples // len(centers) + (k < n_samples % len(centers)) for k in range(len(centers))]
+    points = [list(center) for center, size in zip(centers, sizes) for _ in range(size)]
+    labels = [k for k, size in enumerate(sizes) for _ in range(size)]
+    return _noisy_and_shuffled(points, labels, cluster_std, rng)
+
+
+def train_val_split(
+    X: Sequence[Point], y: Sequence[int], val_fraction: float = 0.2, seed: int | None = None
+) -> tuple[list[Point], list[Point], list[int], list[int]]:
+    """Shuffle the examples and hold out `val_fraction` of them for validation.
+
+    Returns ``X_train, X_val, y_train, y_val`` (scikit-learn's order). The
+    validation set is never trained on: it tells whether the model generalises.
+    """
+    if len(X) != len(y):
+        raise ValueError(f"train_val_split: {len(X)} inputs but {len(y)} labels")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}")
+    order = list(range(len(X)))
+    random.Random(seed).shuffle(order)
+    n_val = math.ceil(val_fraction * len(X))
+    if not 0 < n_val < len(X):
+        raise ValueError(f"cannot hold out {val_fraction:.0%} of {len(X)} examples and keep both sets non-empty")
+    val, train = order[:n_val], order[n_val:]
+    return [list(X[i]) for i in train], [list(X[i]) for i in val], [y[i] for i in train], [y[i] for i in val]
+
+
+@dataclass(frozen=True)
+class Standardizer:
+    """Shift and scale each input feature to mean 0 and standard deviation 1.
+
+    Fit it on the training data only, then transform every set with the same
+    numbers, so validation data tells nothing to the training::
+
+        scaler = Standardizer.fit(X_train)
+        X_train, X_val = scaler.transform(X_train), scaler.transform(X_val)
+    """
+
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+
+    @classmethod
+    def fit(cls, X: Sequence[Sequence[float]]) -> Standardizer:
+        """Each feature's mean and (population) standard deviation; a constant feature gets std 1."""
+        if not X:
+            raise ValueError("Standardizer.fit needs at least one example")
+        columns = list(zip(*X))
+        return cls(
+            mean=tuple(statistics.fmean(column) for column in columns),
+            std=tuple(statistics.pstdev(column) or 1.0 for column in columns),
+        )
+
+    def transform(self, X: Sequence[Sequence[float]]) -> list[Point]:
+        """``(x − mean) / std`` feature by feature."""
+        return [[(x - m) / s for x, m, s in zip(point, self.mean, self.std)] for point in X]

@@ -1,0 +1,290 @@
+"""A small training helper for notebooks and the demo, and two plots for 2-D problems.
+
+`fit` runs the loop a notebook would write by hand: for each epoch, shuffle
+the examples into mini-batches and, for each batch, forward pass, loss,
+``backward()``, ``optimizer.step()``; then measure the validation data and stop
+early when its loss has not improved for `patience` epochs. It returns a
+`History` of loss and accuracy per epoch, which `History.plot()` draws.
+
+Accuracy needs to know what a model's output means:
+
+- several outputs per example (``cross_entropy``): the largest one is the class;
+- one output: the example counts as right when output and label fall on the
+  same side of a `threshold`: 0.5 for probabilities (``binary_cross_entropy``),
+  0 otherwise (logits with labels 0/1, scores with labels −1/+1 for ``hinge_loss``).
+
+matplotlib (and tqdm for the progress bar) are imported only when used.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from autograd.engine import Value, no_grad
+from autograd.nn import binary_cross_entropy
+from autograd.optim import Optimizer
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from tqdm import tqdm
+
+Output = Value | list[Value]
+"""What a model returns for one example: one score, or one score per class."""
+
+LossFunction = Callable[[Any, Any], Value]
+"""A loss from `autograd.nn`: ``loss_fn(outputs, targets)`` is the mean over a batch."""
+
+
+class Model(Protocol):
+    """What `fit` needs of a model: an `autograd.nn.Module` that can be called on one example."""
+
+    training: bool
+
+    def __call__(self, x: Sequence[float]) -> Output: ...
+    def parameters(self) -> list[Value]: ...
+    def train(self, mode: bool = True) -> object: ...
+
+
+@dataclass
+class History:
+    """Loss and accuracy after each epoch, on the training data and on the validation data.
+
+    The training numbers are averages over the epoch's batches, measured as
+    the model trained; the validation numbers are measured after the epoch, in
+    eval mode. `best_epoch` indexes the epoch with the lowest validation loss.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    def __len__(self) -> int:
+        """The number of epochs run."""
+        return len(self.train_loss)
+
+    def plot(self) -> tuple[Axes, Axes]:
+        """Loss and accuracy against the epoch, side by side; returns the two Axes.
+
+        The validation curves appear when there was validation data, and a
+        dotted line marks the best epoch. The figure is ``axes[0].figure``.
+        """
+        import matplotlib.pyplot as plt
+
+        _, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        epochs = range(1, len(self) + 1)
+        panels = (
+            (loss_ax, "loss", self.train_loss, self.val_loss),
+            (accuracy_ax, "accuracy", self.train_accuracy, self.val_accuracy),
+        )
+        for ax, title, train, validation in panels:
+            ax.plot(epochs, train, label="training")
+            if validation:
+                ax.plot(epochs, validation, label="validation")
+            if self.best_epoch is not None:
+                ax.axvline(self.best_epoch + 1, color="grey", linestyle=":", label="best epoch")
+            ax.set(title=title, xlabel="epoch")
+            ax.legend()
+        return loss_ax, accuracy_ax
+
+
+def predicted_class(output: Output, threshold: float = 0.0) -> int:
+    """The class an output stands for: the index of the largest of several, or ``output > threshold``."""
+    if isinstance(output, Value):
+        return int(output.data > threshold)
+    return max(range(len(output)), key=lambda k: output[k].data)
+
+
+def _is_correct(output: Output, target: float, threshold: float) -> bool:
+    if isinstance(output, Value):
+        return (output.data > threshold) == (target > threshold)
+    return predicted_class(output) == target
+
+
+def _count_correct(outputs: Sequence[Output], targets: Sequence[float], threshold: float) -> int:
+    return sum(_is_correct(o, t, threshold) for o, t in zip(outputs, targets))
+
+
+def accuracy(outputs: Sequence[Output], targets: Sequence[float], threshold: float = 0.0) -> float:
+    """The fraction of examples whose output gives the target's class (see the module's docstring)."""
+    return _count_correct(outputs, targets, threshold) / len(outputs)
+
+
+def default_threshold(loss_fn: LossFunction) -> float:
+    """0.5 for a loss on probabilities (``binary_cross_entropy``), else 0."""
+    return 0.5 if loss_fn is binary_cross_entropy else 0.0
+
+
+@contextmanager
+def evaluating(model: Model) -> Iterator[None]:
+    """Eval mode (dropout off) and no graph recording, the model's mode restored afterwards."""
+    was_training = model.training
+    model.train(False)
+    try:
+        with no_grad():
+            yield
+    finally:
+        model.train(was_training)
+
+
+def evaluate(
+    model: Model,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    loss_fn: LossFunction,
+    threshold: float | None = None,
+) -> tuple[float, float]:
+    """The model's loss and accuracy on a dataset, in eval mode, without building a graph."""
+    with evaluating(model):
+        outputs = [model(x) for x in X]
+        loss = loss_fn(outputs, list(y))
+    return loss.data, accuracy(outputs, y, default_threshold(loss_fn) if threshold is None else threshold)
+
+
+def _progress_bar(epochs: int) -> tqdm[Any] | None:
+    """tqdm's text progress bar (it needs no widgets in a notebook), or None without tqdm."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=epochs, unit="epoch")
+
+
+def fit(
+    model: Model,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    loss_fn: LossFunction,
+    optimizer: Optimizer,
+    *,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    validation: tuple[Sequence[Sequence[float]], Sequence[float]] | None = None,
+    patience: int | None = None,
+    penalty: Callable[[Any], Value] | None = None,
+    lr_schedule: Callable[[int], float] | None = None,
+    threshold: float | None = None,
+    seed: int | None = None,
+    progress: bool = True,
+) -> History:
+    """Train `model` on ``(X, y)`` and return the loss and accuracy of every epoch.
+
+    - `loss_fn(outputs, targets)`: a loss from `autograd.nn`, e.g.
+      ``binary_cross_entropy_with_logits``, ``hinge_loss`` or ``cross_entropy``.
+    - `batch_size`: examples per optimizer step; None uses all of them (full
+      batch). Mini-batches are reshuffled every epoch from `seed`.
+    - `validation`: ``(X_val, y_val)``, measured after every epoch.
+    - `patience`: stop when the validation loss has not improved for this many
+      epochs, and put back the parameters of the best epoch.
+    - `penalty(model)`: a term added to the loss being minimised, e.g.
+      ``lambda m: l2_penalty(m, 1e-4)``; the recorded loss leaves it out.
+    - `lr_schedule(epoch)`: the learning rate for each epoch (counted from 0).
+    - `threshold`: for one-output models, see the module's docstring.
+    - `progress`: show a tqdm progress bar, if tqdm is installed.
+    """
+    if len(X) != len(y) or not X:
+        raise ValueError(f"fit needs as many labels as inputs, and some of each: got {len(X)} and {len(y)}")
+    if batch_size is not None and batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if patience is not None and validation is None:
+        raise ValueError("early stopping watches the validation loss: pass validation=(X_val, y_val)")
+    threshold = default_threshold(loss_fn) if threshold is None else threshold
+    rng = random.Random(seed)
+    order = list(range(len(X)))
+    size = batch_size or len(X)
+    parameters = model.parameters()
+    best_parameters = [p.data for p in parameters]
+    history = History()
+    bar = _progress_bar(epochs) if progress else None
+
+    for epoch in range(epochs):
+        if lr_schedule is not None:
+            optimizer.lr = lr_schedule(epoch)
+        model.train()
+        if batch_size is not None:
+            rng.shuffle(order)
+        loss_sum, correct = 0.0, 0
+        for start in range(0, len(order), size):
+            batch = order[start : start + size]
+            targets = [y[i] for i in batch]
+            outputs = [model(X[i]) for i in batch]
+            loss = loss_fn(outputs, targets)
+            objective = loss + penalty(model) if penalty is not None else loss
+
+            optimizer.zero_grad()
+            objective.backward()  # backpropagation: fills every parameter's grad
+            optimizer.step()  # the optimizer: moves every parameter using its grad
+
+            loss_sum += loss.data * len(batch)
+            correct += _count_correct(outputs, targets, threshold)
+        history.train_loss.append(loss_sum / len(X))
+        history.train_accuracy.append(correct / len(X))
+        summary = {"loss": history.train_loss[-1], "accuracy": history.train_accuracy[-1]}
+
+        if validation is not None:
+            val_loss, val_accuracy = evaluate(model, *validation, loss_fn, threshold)
+            history.val_loss.append(val_loss)
+            history.val_accuracy.append(val_accuracy)
+            summary |= {"val_loss": val_loss, "val_accuracy": val_accuracy}
+            if history.best_epoch is None or val_loss < history.val_loss[history.best_epoch]:
+                history.best_epoch = epoch
+                best_parameters = [p.data for p in parameters]
+            elif patience is not None and epoch - history.best_epoch >= patience:
+                history.stopped_early = True
+
+        if bar is not None:
+            bar.set_postfix(summary)
+            bar.update()
+        if history.stopped_early:
+            break
+
+    if bar is not None:
+        bar.close()
+    if patience is not None:
+        for p, best in zip(parameters, best_parameters):
+            p.data = best
+    return history
+
+
+def plot_decision_boundary(
+    model: Model,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    *,
+    threshold: float = 0.0,
+    resolution: int = 100,
+    margin: float = 0.5,
+    ax: Axes | None = None,
+) -> Axes:
+    """Colour the plane by the class the model predicts, and draw the labelled points on top.
+
+    For 2-D inputs. A one-output model predicts class 1 where its output is
+    above `threshold` (pass 0.5 for a sigmoid output); several outputs, the
+    largest. The grid has `resolution` points a side and reaches `margin` past
+    the data. Draws into `ax` when given, else a new figure; returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+    first, second = zip(*X)
+    xs = np.linspace(min(first) - margin, max(first) + margin, resolution)
+    ys = np.linspace(min(second) - margin, max(second) + margin, resolution)
+    with evaluating(model):
+        one_output = isinstance(model(list(X[0])), Value)
+        regions = [[predicted_class(model([a, b]), threshold) for a in xs.tolist()] for b in ys.tolist()]
+    labels = [int(label > threshold) for label in y] if one_output else [int(label) for label in y]
+
+    n_classes = max(max(map(max, regions)), max(labels)) + 1
+    colors = plt.get_cmap("tab10").colors[:n_classes]  # type: ignore[attr-defined]
+    ax.contourf(xs, ys, regions, levels=np.arange(n_classes + 1) - 0.5, colors=colors, alpha=0.3)
+    ax.scatter(first, second, c=[colors[k] for k in labels], edgecolors="black", linewidths=0.5)
+    ax.set(xlabel="x1", ylabel="x2", title="decision boundary")
+    return ax

@@ -1,0 +1,273 @@
+"""The training helper: the loop, mini-batches, early stopping, accuracy, and the two plots."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+
+from autograd import Value
+from autograd.data import Standardizer, make_blobs, make_moons
+from autograd.nn import (
+    MLP,
+    Dropout,
+    Layer,
+    Module,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    l2_penalty,
+)
+from autograd.optim import SGD, Adam
+from autograd.train import History, accuracy, default_threshold, evaluate, fit, plot_decision_boundary, predicted_class
+
+X, Y = make_moons(40, noise=0.1, seed=0)
+X = Standardizer.fit(X).transform(X)
+FLIPPED = [1 - label for label in Y]
+
+
+@pytest.fixture(autouse=True)
+def _draw_off_screen() -> Iterator[None]:
+    """Draw with the Agg backend, and close every figure a test opened."""
+    matplotlib.use("Agg")
+    yield
+    plt.close("all")
+
+
+def test_importing_the_helper_loads_neither_matplotlib_nor_tqdm() -> None:
+    code = "import sys, autograd.train; print(sorted({'matplotlib', 'tqdm', 'numpy'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def _moons_model() -> MLP:
+    return MLP(2, [6, 1], seed=0)
+
+
+def _fit_moons(model: Module, **options: object) -> History:
+    optimizer = Adam(model.parameters(), lr=0.1)
+    options = {"progress": False, **options}
+    return fit(model, X, Y, binary_cross_entropy_with_logits, optimizer, **options)  # type: ignore[arg-type]
+
+
+def test_training_reduces_loss_and_records_every_epoch() -> None:
+    history = _fit_moons(_moons_model(), epochs=25, validation=(X, Y))
+    assert len(history) == 25
+    assert len(history.train_accuracy) == len(history.val_loss) == len(history.val_accuracy) == 25
+    assert history.train_loss[-1] < 0.6 * history.train_loss[0]
+    assert history.val_loss[-1] < 0.7 * history.val_loss[0]
+    assert history.train_accuracy[-1] >= 0.8
+    assert history.best_epoch == history.val_loss.index(min(history.val_loss))
+    assert not history.stopped_early
+
+
+def test_without_validation_data_there_are_no_validation_numbers() -> None:
+    history = _fit_moons(_moons_model(), epochs=3)
+    assert len(history) == 3
+    assert history.val_loss == history.val_accuracy == []
+    assert history.best_epoch is None
+
+
+class StepCounter(SGD):
+    steps_taken = 0
+
+    def step(self) -> None:
+        self.steps_taken += 1
+        super().step()
+
+
+class Recorder(Module):
+    """A model that remembers every input it is called on."""
+
+    def __init__(self, model: MLP) -> None:
+        self.model = model
+        self.inputs: list[tuple[float, ...]] = []
+
+    def __call__(self, x: Sequence[float]) -> Value | list[Value]:
+        self.inputs.append(tuple(x))
+        return self.model(x)
+
+
+@pytest.mark.parametrize(("batch_size", "steps_per_epoch"), [(None, 1), (16, 3), (40, 1), (1, 40)])
+def test_each_epoch_takes_one_step_per_mini_batch_and_sees_every_example_once(
+    batch_size: int | None, steps_per_epoch: int
+) -> None:
+    model = Recorder(_moons_model())
+    optimizer = StepCounter(model.parameters(), lr=0.01)
+    fit(model, X, Y, hinge_loss, optimizer, epochs=2, batch_size=batch_size, seed=0, progress=False)
+    assert optimizer.steps_taken == 2 * steps_per_epoch
+    first_epoch, second_epoch = model.inputs[:40], model.inputs[40:]
+    assert Counter(first_epoch) == Counter(second_epoch) == Counter(tuple(x) for x in X)
+    assert (first_epoch != second_epoch) == (batch_size is not None)  # mini-batches are reshuffled
+
+
+def test_shuffling_is_reproducible_with_a_seed() -> None:
+    def run(seed: int) -> list[float]:
+        return _fit_moons(_moons_model(), epochs=3, batch_size=8, seed=seed).train_loss
+
+    assert run(1) == run(1)
+    assert run(1) != run(2)
+
+
+def test_early_stopping_stops_and_restores_the_best_parameters() -> None:
+    # Validation labels are the training labels flipped: the better the fit, the worse the validation loss.
+    model = _moons_model()
+    history = _fit_moons(model, epochs=30, validation=(X, FLIPPED), patience=3)
+    assert history.stopped_early
+    assert history.best_epoch is not None
+    assert len(history) == history.best_epoch + 3 + 1 < 30
+    val_loss, _ = evaluate(model, X, FLIPPED, binary_cross_entropy_with_logits)
+    assert val_loss == history.val_loss[history.best_epoch] < history.val_loss[-1]
+
+
+def test_early_stopping_needs_validation_data() -> None:
+    with pytest.raises(ValueError, match="validation"):
+        _fit_moons(_moons_model(), patience=3)
+
+
+def test_bad_training_data_is_refused() -> None:
+    model = _moons_model()
+    optimizer = SGD(model.parameters())
+    with pytest.raises(ValueError, match="labels"):
+        fit(model, X, Y[:-1], hinge_loss, optimizer, progress=False)
+    with pytest.raises(ValueError, match="batch_size"):
+        fit(model, X, Y, hinge_loss, optimizer, batch_size=0, progress=False)
+
+
+def test_the_progress_bar_shows_with_tqdm(capsys: pytest.CaptureFixture[str]) -> None:
+    _fit_moons(_moons_model(), epochs=3, progress=True)
+    assert "3/3" in capsys.readouterr().err
+
+
+def test_training_works_without_tqdm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # `import tqdm` now raises ImportError
+    history = _fit_moons(_moons_model(), epochs=3, progress=True)
+    assert len(history) == 3
+    assert capsys.readouterr().err == ""
+
+
+def test_three_blobs_train_with_cross_entropy() -> None:
+    X3, y3 = make_blobs(60, centers=3, cluster_std=1.5, seed=0)
+    X3 = Standardizer.fit(X3).transform(X3)
+    model = MLP(2, [8, 3], seed=0)
+    history = fit(
+        model, X3, y3, cross_entropy, Adam(model.parameters(), lr=0.05), epochs=15, batch_size=16, progress=False
+    )
+    assert history.train_loss[-1] < 0.3 * history.train_loss[0]
+    assert history.train_accuracy[-1] >= 0.9
+    assert evaluate(model, X3, y3, cross_entropy)[1] >= 0.9
+
+
+def test_hinge_loss_trains_with_labels_minus_one_and_one() -> None:
+    signs = [2 * label - 1 for label in Y]
+    model = _moons_model()
+    history = fit(model, X, signs, hinge_loss, Adam(model.parameters(), lr=0.05), epochs=15, progress=False)
+    assert history.train_accuracy[-1] >= 0.8
+    assert evaluate(model, X, signs, hinge_loss)[1] >= 0.8
+
+
+def test_accuracy_reads_outputs_by_threshold_or_argmax() -> None:
+    scores = [Value(0.3), Value(-0.2), Value(0.1)]
+    assert accuracy(scores, [1, 0, 0]) == pytest.approx(2 / 3)  # logits, labels 0/1
+    assert accuracy(scores, [1, -1, -1]) == pytest.approx(2 / 3)  # scores, labels −1/+1
+    probabilities = [Value(0.7), Value(0.4)]
+    assert accuracy(probabilities, [1, 0], threshold=0.5) == 1.0
+    assert accuracy(probabilities, [1, 0]) == 0.5
+    logits = [[Value(1.0), Value(3.0), Value(2.0)], [Value(0.0), Value(-1.0), Value(-2.0)]]
+    assert accuracy(logits, [1, 2]) == 0.5
+    assert [predicted_class(output) for output in logits] == [1, 0]
+
+
+def test_the_threshold_is_one_half_only_for_a_loss_on_probabilities() -> None:
+    assert default_threshold(binary_cross_entropy) == 0.5
+    assert default_threshold(binary_cross_entropy_with_logits) == 0.0
+    assert default_threshold(hinge_loss) == 0.0
+
+
+def test_a_penalty_shrinks_the_weights_but_is_not_recorded() -> None:
+    plain, penalised = _moons_model(), _moons_model()
+    plain_history = _fit_moons(plain, epochs=10)
+    penalised_history = _fit_moons(penalised, epochs=10, penalty=lambda model: l2_penalty(model, 0.1))
+
+    def squared_norm(model: MLP) -> float:
+        return sum(w.data**2 for w in model.weights())
+
+    assert squared_norm(penalised) < 0.8 * squared_norm(plain)
+    assert penalised_history.train_loss[0] == plain_history.train_loss[0]  # the same model before any step
+
+
+def test_the_schedule_sets_the_learning_rate_of_every_epoch() -> None:
+    model = _moons_model()
+    optimizer = SGD(model.parameters())
+    fit(model, X, Y, hinge_loss, optimizer, epochs=4, lr_schedule=lambda epoch: 0.1 * 0.5**epoch, progress=False)
+    assert optimizer.lr == 0.1 * 0.5**3
+
+    frozen = _moons_model()
+    before = [p.data for p in frozen.parameters()]
+    fit(frozen, X, Y, hinge_loss, SGD(frozen.parameters()), epochs=2, lr_schedule=lambda epoch: 0.0, progress=False)
+    assert [p.data for p in frozen.parameters()] == before
+
+
+class DropoutNet(Module):
+    def __init__(self) -> None:
+        self.hidden = Layer(2, 8, seed=0)
+        self.dropout = Dropout(0.5, seed=0)
+        self.output = Layer(8, 1, activation="linear", seed=1)
+
+    def __call__(self, x: Sequence[float]) -> Value | list[Value]:
+        return self.output(self.dropout(self.hidden(x)))  # type: ignore[arg-type]
+
+
+def test_evaluation_turns_dropout_off_and_restores_the_mode() -> None:
+    model = DropoutNet()
+    first = evaluate(model, X, Y, binary_cross_entropy_with_logits)
+    assert evaluate(model, X, Y, binary_cross_entropy_with_logits) == first
+    assert model.training
+    assert model.dropout.training
+    training_outputs = [model(x).data for x in X[:5]]  # type: ignore[union-attr]
+    assert training_outputs != [model(x).data for x in X[:5]]  # type: ignore[union-attr]
+
+
+def test_history_plot_draws_loss_and_accuracy() -> None:
+    history = _fit_moons(_moons_model(), epochs=4, validation=(X, Y))
+    loss_ax, accuracy_ax = history.plot()
+    assert loss_ax.figure is accuracy_ax.figure
+    assert (loss_ax.get_title(), accuracy_ax.get_title()) == ("loss", "accuracy")
+    train_line, val_line, best_line = loss_ax.get_lines()
+    assert list(train_line.get_ydata()) == history.train_loss
+    assert list(val_line.get_ydata()) == history.val_loss
+    assert list(accuracy_ax.get_lines()[1].get_ydata()) == history.val_accuracy
+    assert best_line.get_xdata()[0] == history.best_epoch + 1  # type: ignore[index, operator]
+
+
+def test_history_plot_without_validation_has_one_curve_a_panel() -> None:
+    loss_ax, accuracy_ax = _fit_moons(_moons_model(), epochs=2).plot()
+    assert len(loss_ax.get_lines()) == len(accuracy_ax.get_lines()) == 1
+
+
+def _point_colors(ax: matplotlib.axes.Axes) -> list[tuple[float, ...]]:
+    return [tuple(color) for color in ax.collections[-1].get_facecolors()]
+
+
+def test_decision_boundary_of_a_binary_model() -> None:
+    model = _moons_model()
+    ax = plot_decision_boundary(model, X, Y, resolution=20)
+    colors = _point_colors(ax)
+    assert len(ax.collections[-1].get_offsets()) == len(X)
+    assert len(set(colors)) == 2
+    assert all((colors[i] == colors[j]) == (Y[i] == Y[j]) for i in range(len(Y)) for j in range(len(Y)))
+    assert model.training  # the drawing used eval mode and put the mode back
+
+
+def test_decision_boundary_of_a_three_class_model_draws_into_given_axes() -> None:
+    X3, y3 = make_blobs(30, centers=3, seed=0)
+    _, given = plt.subplots()
+    ax = plot_decision_boundary(MLP(2, [4, 3], seed=0), X3, y3, resolution=10, ax=given)
+    assert ax is given
+    assert len(set(_point_colors(ax))) == 3
