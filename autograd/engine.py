@@ -440,8 +440,10 @@ def _format(x: float) -> str:
 
 
 def _name(v: Value) -> str:
-    """A node's label, or failing that the operation that made it."""
-    return v.label or f"[{v.op or 'leaf'}]"
+    """A node's label (in parentheses if it has spaces), or failing that the operation that made it."""
+    if not v.label:
+        return f"[{v.op or 'leaf'}]"
+    return f"({v.label})" if " " in v.label else v.label
 
 
 def _linear(*numbers: float) -> tuple[float, tuple[float, ...]]:
