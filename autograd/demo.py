@@ -106,13 +106,14 @@ def train_moons(out: Path, written: list[Path], epochs: int) -> None:
         f"{len(history)} epochs; best epoch {best + 1}: validation loss {history.val_loss[best]:.3f}, "
         f"validation accuracy {history.val_accuracy[best]:.0%}"
     )
-    loss_axes, _ = history.plot()
-    written.append(out / "loss_curve.png")
-    loss_axes.figure.savefig(written[-1], dpi=100)
-    boundary = plot_decision_boundary(model, X_train, y_train)
-    written.append(out / "decision_boundary.png")
-    boundary.figure.savefig(written[-1], dpi=100)
-    plt.close("all")
+    for name, draw in [
+        ("loss_curve.png", history.plot),
+        ("decision_boundary.png", lambda: plot_decision_boundary(model, X_train, y_train)),
+    ]:
+        draw()
+        written.append(out / name)
+        plt.savefig(written[-1], dpi=100)
+        plt.close()
 
 
 def run(out: str | os.PathLike[str] = "autograd-demo", epochs: int = 60) -> list[Path]:

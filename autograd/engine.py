@@ -20,7 +20,7 @@ import gc
 import inspect
 import math
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Real
@@ -372,7 +372,7 @@ class Value:
         with _cycle_collector_paused():
             deque(_chain_rule(self), maxlen=0)
 
-    def backward_steps(self) -> Iterator[BackwardStep]:
+    def backward_steps(self) -> Generator[BackwardStep, None, None]:
         """The backward pass one contribution at a time, for stepping through it.
 
         Each step adds one ``local_grad × upstream_grad`` to one input's

@@ -19,9 +19,7 @@ def test_quick_start_is_exactly_two_commands() -> None:
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
-    commands = [
-        line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")
-    ]
+    commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert commands[-1] == "make test"
 
 
