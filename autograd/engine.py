@@ -41,8 +41,9 @@ class Operation:
     ``x ** n``, the ``slope`` of a leaky ReLU.
 
     `formula(i, count)` writes d(out)/d(input i) over placeholders ``{0}``,
-    ``{1}``, … (the inputs) and ``{out}``, so the step-through can explain any
-    node without knowing which operation made it.
+    ``{1}``, … (the node's `inputs`, parameters included: ``{1}`` is the ``n``
+    of ``x ** n``) and ``{out}``, so the step-through can explain any node
+    without knowing which operation made it.
     """
 
     name: str
@@ -421,13 +422,15 @@ class BackwardStep:
         op = OPERATIONS[self.node.op]
         count = len(self.node.inputs) if op.arity is None else op.arity
         position = [i for i, x in enumerate(self.node.inputs) if isinstance(x, Value)][self.edge]
-        names = [_name(x) if isinstance(x, Value) and x.label else _format(_data(x)) for x in self.node.inputs]
-        formula = op.formula(position, count).format(*names, out=self.node.label or _format(self.node.data))
+        # in the formula, labelled values appear by name and everything else as its number
+        names = [_name(x) if isinstance(x, Value) and x.label else _operand(_data(x)) for x in self.node.inputs]
+        out = _name(self.node) if self.node.label else _operand(self.node.data)
+        formula = op.formula(position, count).format(*names, out=out)
         local = _format(self.local_grad)
         derivative = formula if formula == local else f"{formula} = {local}"
         return (
             f"∂{node}/∂{inp} = {derivative}; "
-            f"{inp}.grad += {local} × {_format(self.upstream_grad)} → {_format(self.input_grad)}"
+            f"{inp}.grad += {local} × {_operand(self.upstream_grad)} → {_format(self.input_grad)}"
         )
 
 
@@ -436,7 +439,13 @@ def _data(x: Value | float) -> float:
 
 
 def _format(x: float) -> str:
-    return f"{x:.4g}"
+    """A number for reading: four significant digits and a true minus sign."""
+    return f"{x:.4g}".replace("-", "−")
+
+
+def _operand(x: float) -> str:
+    """A number inside a formula: negative ones in parentheses, so ``2·(−4)`` is not ``2·−4``."""
+    return f"({_format(x)})" if x < 0 else _format(x)
 
 
 def _name(v: Value) -> str:

@@ -415,16 +415,19 @@ def backward_player(
     its chain rule (``step.explain()``). Controls: previous / next / play, and
     the arrow keys once the player has focus (click it).
 
-    Creating the player runs the backward pass through ``root.backward_steps()``,
-    so afterwards every gradient is what ``root.backward()`` would leave (added to
-    any gradient already there). The drawing options are those of `draw_dot`;
-    `max_nodes` is lower here because the page holds one drawing per step.
+    Creating the player zeroes the graph's gradients and runs one backward pass
+    through ``root.backward_steps()``, so every frame shows this pass alone and
+    afterwards every gradient is what a single ``root.backward()`` gives. The
+    drawing options are those of `draw_dot`; `max_nodes` is lower here because
+    the page holds one drawing per step.
     """
 
     def draw(step: BackwardStep | None = None) -> Drawing:
         return draw_dot(root, "svg", rankdir, step, edge_labels=edge_labels, collapse=collapse, max_nodes=max_nodes)
 
-    before = _svg(draw())  # drawn first, so that a missing `dot` stops us before any gradient changes
+    draw()  # checks the options before any gradient changes
+    root.zero_grad()
+    before = _svg(draw())  # a missing `dot` stops us here, before the backward pass
     drawings, captions = [], [_BEFORE.format(root=_name(root))]
     for step in root.backward_steps():
         drawings.append(draw(step))  # the DOT text keeps the gradients of this moment

@@ -327,6 +327,23 @@ def test_backward_on_a_leaf_gives_one() -> None:
     assert a.grad == 1.0
 
 
+def test_explain_writes_each_step_of_the_chain_rule() -> None:
+    w = Value(2.0, label="w")
+    loss = (w * 3 - 10) ** 2
+    assert [step.explain() for step in loss.backward_steps()] == [
+        "∂[**]/∂[-] = 2·(−4)^(2 − 1) = −8; [-].grad += −8 × 1 → −8",
+        "∂[-]/∂[*] = 1; [*].grad += 1 × (−8) → −8",
+        "∂[*]/∂w = 3; w.grad += 3 × (−8) → −24",
+    ]
+    n = Value(0.8813735870195432, label="n")
+    o = n.tanh()
+    o.label = "o"
+    (step,) = o.backward_steps()
+    assert step.explain() == "∂o/∂n = 1 − o² = 0.5; n.grad += 0.5 × 1 → 0.5"
+    s = Value(1.0, label="a + b") * Value(2.0, label="c")
+    assert next(s.backward_steps()).explain().startswith("∂[*]/∂(a + b) = c = 2; (a + b).grad")
+
+
 def test_steps_stopped_early_keep_earlier_gradients() -> None:
     a, b = Value(2.0), Value(3.0)
     out = (a * b).tanh()

@@ -48,6 +48,12 @@ def test_gradcheck_leaves_the_callers_values_alone() -> None:
     assert a.grad == 5.0
 
 
+def test_gradcheck_leaves_values_captured_by_f_alone() -> None:
+    shared = Value(3.0)
+    assert gradcheck(lambda x: x * shared + shared, [2.0])
+    assert shared.grad == 0.0
+
+
 def test_gradcheck_tolerances_are_respected() -> None:
     def f(x: Value) -> Value:
         return (x * 100).sin()
