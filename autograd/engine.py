@@ -51,6 +51,9 @@ class Operation:
     formula: Callable[[int, int], str]
     arity: int | None
 
+    def __post_init__(self) -> None:
+        OPERATIONS[self.name] = self  # nodes record the name; the table gives back the operation
+
     def __call__(self, *args: Value | Number) -> Value:
         """Apply the operation to Values and numbers: ``OPERATIONS['tanh'](v)``."""
         split = len(args) if self.arity is None else self.arity
@@ -108,7 +111,7 @@ def operation(name: str, *derivatives: str) -> Callable[[Forward], Callable[...,
         names = list(inspect.signature(forward).parameters)
         positional = {name: f"{{{i}}}" for i, name in enumerate(names)}
         templates = tuple(d.format(out="{out}", **positional) for d in derivatives)
-        op = OPERATIONS[name] = Operation(name, forward, lambda i, _: templates[i], len(derivatives))
+        op = Operation(name, forward, lambda i, _: templates[i], len(derivatives))
 
         # The two methods below are fast paths of `Operation.__call__` for the common cases.
         method: Callable[..., Value]
@@ -470,7 +473,7 @@ def _linear_formula(i: int, count: int) -> str:
     return "1" if i == count - 1 else f"{{{(i + n) % (2 * n)}}}"  # a weight's partner input, and back
 
 
-OPERATIONS["linear"] = Operation("linear", _linear, _linear_formula, None)
+LINEAR = Operation("linear", _linear, _linear_formula, None)
 
 
 def linear(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number) -> Value:
@@ -482,7 +485,7 @@ def linear(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], 
     """
     if len(weights) != len(inputs):
         raise ValueError(f"linear: {len(weights)} weights for {len(inputs)} inputs")
-    return OPERATIONS["linear"](*weights, *inputs, bias)
+    return LINEAR(*weights, *inputs, bias)
 
 
 def topological_order(root: Value) -> list[Value]:

@@ -258,7 +258,7 @@ def plot_decision_boundary(
     y: Sequence[float],
     *,
     threshold: float = 0.0,
-    resolution: int = 100,
+    resolution: int = 50,
     margin: float = 0.5,
     ax: Axes | None = None,
 ) -> Axes:

@@ -344,6 +344,17 @@ def test_explain_writes_each_step_of_the_chain_rule() -> None:
     assert next(s.backward_steps()).explain().startswith("∂[*]/∂(a + b) = c = 2; (a + b).grad")
 
 
+def test_an_operation_defined_outside_the_engine_is_explained_too() -> None:
+    cube = Operation("cube", lambda x: (x**3, (3 * x * x,)), lambda i, count: "3·{0}²", 1)
+    try:
+        x = Value(2.0, label="x")
+        y = cube(x)
+        assert OPERATIONS["cube"] is cube
+        assert next(y.backward_steps()).explain() == "∂[cube]/∂x = 3·x² = 12; x.grad += 12 × 1 → 12"
+    finally:
+        del OPERATIONS["cube"]  # the table is shared with every other test
+
+
 def test_steps_stopped_early_keep_earlier_gradients() -> None:
     a, b = Value(2.0), Value(3.0)
     out = (a * b).tanh()
