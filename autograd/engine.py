@@ -88,14 +88,16 @@ def _result(
     local_grads: tuple[float, ...],
 ) -> Value:
     """The node an operation returns; under `no_grad()`, a plain leaf."""
-    out = Value.__new__(Value)
+    if not _grad_enabled:
+        op, inputs, parents, local_grads = "", (), (), ()
+    out = object.__new__(Value)
     out.data = value
     out.grad = 0.0
     out.label = ""
-    if _grad_enabled:
-        out._op, out._inputs, out._parents, out._local_grads = op, inputs, parents, local_grads
-    else:
-        out._op, out._inputs, out._parents, out._local_grads = "", (), (), ()
+    out._op = op
+    out._inputs = inputs
+    out._parents = parents
+    out._local_grads = local_grads
     return out
 
 
@@ -131,10 +133,13 @@ def operation(name: str, *derivatives: str) -> Callable[[Forward], Callable[...,
                     value, local_grads = forward(self.data, other.data)
                     inputs = (self, other)
                     return _result(value, name, inputs, inputs, local_grads)
-                try:
-                    y = _number(other, name)
-                except TypeError:
-                    return NotImplemented
+                if type(other) is float:
+                    y = other
+                else:
+                    try:
+                        y = _number(other, name)
+                    except TypeError:
+                        return NotImplemented
                 value, (dx, _) = forward(self.data, y)
                 return _result(value, name, (self, y), (self,), (dx,))
 
