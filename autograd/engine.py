@@ -24,6 +24,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Real
+from typing import Any
 
 Number = float | int
 Forward = Callable[..., tuple[float, tuple[float, ...]]]
@@ -493,25 +494,32 @@ def linear(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], 
     return LINEAR(*weights, *inputs, bias)
 
 
+_PARENTS_PLACED = object()
+"""On the stack below: the node under this marker has all its parents placed."""
+
+
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents (root last).
 
     Depth-first, with an explicit stack instead of recursion, so graphs of any
-    depth work at the default recursion limit.
+    depth work at the default recursion limit. A node goes back on the stack
+    under a marker, above its parents: by the time the marker comes off, every
+    parent has been placed, and the node can follow them.
     """
     order: list[Value] = []
-    seen = {root}
-    stack = [(root, iter(root._parents))]
+    visited: set[Value] = set()
+    stack: list[Any] = [root]  # Values, and markers
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append((parent, iter(parent._parents)))
-                break
-        else:  # every parent is placed, so the node can follow them
-            stack.pop()
-            order.append(node)
+        node = stack.pop()
+        if node is _PARENTS_PLACED:
+            order.append(stack.pop())
+        elif node not in visited:
+            visited.add(node)
+            stack.append(node)
+            stack.append(_PARENTS_PLACED)
+            for parent in node._parents:
+                if parent not in visited:
+                    stack.append(parent)
     return order
 
 
