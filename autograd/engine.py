@@ -380,7 +380,7 @@ class Value:
         intermediate nodes included. `zero_grad()` starts over.
         """
         with _cycle_collector_paused():
-            deque(_chain_rule(self), maxlen=0)
+            deque(_chain_rule(self, topological_order(self)), maxlen=0)
 
     def backward_steps(self) -> Generator[BackwardStep, None, None]:
         """The backward pass one contribution at a time, for stepping through it.
@@ -392,7 +392,7 @@ class Value:
         order = topological_order(self)
         total = sum(len(node._parents) for node in order)
         previous, edge = None, 0
-        for index, (node, parent, local, upstream) in enumerate(_chain_rule(self)):
+        for index, (node, parent, local, upstream) in enumerate(_chain_rule(self, order)):
             edge = edge + 1 if node is previous else 0
             previous = node
             yield BackwardStep(index, total, node, parent, edge, local, upstream, local * upstream, parent.grad)
@@ -523,14 +523,14 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def _chain_rule(root: Value) -> Iterator[tuple[Value, Value, float, float]]:
-    """The backward pass, yielding ``(node, parent, local_grad, upstream)`` per contribution.
+def _chain_rule(root: Value, order: list[Value]) -> Iterator[tuple[Value, Value, float, float]]:
+    """The backward pass over `root`'s topological order, yielding ``(node, parent, local_grad,
+    upstream)`` for each contribution.
 
     Gradients from earlier passes are set aside so that this pass sums from
     zero, and each is added back when its node is reached: repeated passes stay
     exact while ``.grad`` still shows every contribution as it lands.
     """
-    order = topological_order(root)
     earlier = [node.grad for node in order]
     for node in order:
         node.grad = 0.0
