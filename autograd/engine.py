@@ -427,13 +427,13 @@ class BackwardStep:
 
     def explain(self) -> str:
         """One line of chain rule, e.g. ``∂o/∂n = 1 − o² = 0.5; n.grad += 0.5 × 1 → 0.5``."""
-        node, inp = _name(self.node), _name(self.input)
+        node, inp = node_name(self.node), node_name(self.input)
         op = OPERATIONS[self.node.op]
         count = len(self.node.inputs) if op.arity is None else op.arity
         position = [i for i, x in enumerate(self.node.inputs) if isinstance(x, Value)][self.edge]
         # in the formula, labelled values appear by name and everything else as its number
-        names = [_name(x) if isinstance(x, Value) and x.label else _operand(_data(x)) for x in self.node.inputs]
-        out = _name(self.node) if self.node.label else _operand(self.node.data)
+        names = [node_name(x) if isinstance(x, Value) and x.label else _operand(_data(x)) for x in self.node.inputs]
+        out = node_name(self.node) if self.node.label else _operand(self.node.data)
         formula = op.formula(position, count).format(*names, out=out)
         local = _format(self.local_grad)
         derivative = formula if formula == local else f"{formula} = {local}"
@@ -457,8 +457,8 @@ def _operand(x: float) -> str:
     return f"({_format(x)})" if x < 0 else _format(x)
 
 
-def _name(v: Value) -> str:
-    """A node's label (in parentheses if it has spaces), or failing that the operation that made it."""
+def node_name(v: Value) -> str:
+    """How explanations name a node: its label (in parentheses if it has spaces), or the operation that made it."""
     if not v.label:
         return f"[{v.op or 'leaf'}]"
     return f"({v.label})" if " " in v.label else v.label

@@ -41,7 +41,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("autograd.viz draws with the graphviz package: pip install 'scalar-autograd[viz]'") from error
 
-from autograd.engine import OPERATIONS, BackwardStep, Value, topological_order
+from autograd.engine import OPERATIONS, BackwardStep, Value, node_name, topological_order
 
 __all__ = ["BackwardPlayer", "Drawing", "GraphvizNotFound", "backward_player", "draw_dot"]
 
@@ -428,7 +428,7 @@ def backward_player(
     draw()  # checks the options before any gradient changes
     root.zero_grad()
     before = _svg(draw())  # a missing `dot` stops us here, before the backward pass
-    drawings, captions = [], [_BEFORE.format(root=_name(root))]
+    drawings, captions = [], [_BEFORE.format(root=node_name(root))]
     for step in root.backward_steps():
         drawings.append(draw(step))  # the DOT text keeps the gradients of this moment
         captions.append(step.explain())
@@ -447,10 +447,6 @@ _BEFORE = (
     "Before the backward pass. Each step sends one node's gradient back along one edge, "
     "input.grad += local derivative × node.grad, starting from ∂{root}/∂{root} = 1."
 )
-
-
-def _name(node: Value) -> str:
-    return node.label or f"[{node.op or 'leaf'}]"
 
 
 def _svg(drawing: Drawing) -> str:
