@@ -142,4 +142,7 @@ class Standardizer:
 
     def transform(self, X: Sequence[Sequence[float]]) -> list[Point]:
         """``(x − mean) / std`` feature by feature."""
+        for point in X:
+            if len(point) != len(self.mean):
+                raise ValueError(f"Standardizer was fitted on {len(self.mean)} features, got a point with {len(point)}")
         return [[(x - m) / s for x, m, s in zip(point, self.mean, self.std)] for point in X]

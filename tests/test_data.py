@@ -166,3 +166,9 @@ def test_standardizer_leaves_a_constant_feature_centred_but_unscaled() -> None:
     scaler = Standardizer.fit([[5.0, 1.0], [5.0, 2.0]])
     assert scaler.std[0] == 1.0
     assert scaler.transform([[6.0, 1.5]]) == [[1.0, 0.0]]
+
+
+def test_standardizer_refuses_points_of_another_size() -> None:
+    scaler = Standardizer.fit([[0.0, 1.0], [2.0, 3.0]])
+    with pytest.raises(ValueError, match="fitted on 2 features, got a point with 3"):
+        scaler.transform([[1.0, 2.0, 3.0]])
