@@ -10,8 +10,8 @@ Read it top to bottom:
    chain rule in one loop: ``parent.grad += local_grad * node.grad``.
 
 Numbers mixed into an expression (the ``10`` in ``w * x - 10``) are constants:
-they are kept in `inputs` so a drawing can show them, but they are not nodes
-and receive no gradient.
+they are kept in `inputs` as floats so a drawing can show them, and have a
+local derivative like any input, but they are not nodes and receive no gradient.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import gc
 import inspect
 import math
-from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,11 +60,10 @@ class Operation:
         inputs, params = args[:split], tuple(_number(p, self.name) for p in args[split:])
         numbers = [x.data if isinstance(x, Value) else _number(x, self.name) for x in inputs]
         value, local_grads = self.forward(*numbers, *params)
-        parents = tuple([x for x in inputs if isinstance(x, Value)])
-        if len(parents) < len(inputs):  # constants among the inputs: recorded, but get no gradient
-            inputs = tuple([x if isinstance(x, Value) else n for x, n in zip(inputs, numbers)])
-            local_grads = tuple([d for x, d in zip(inputs, local_grads) if isinstance(x, Value)])
-        return _result(value, self.name, inputs + params, parents, local_grads)
+        if len(local_grads) != len(inputs):
+            raise ValueError(f"{self.name}: forward gave {len(local_grads)} local derivatives for {len(inputs)} inputs")
+        inputs = tuple([x if isinstance(x, Value) else n for x, n in zip(inputs, numbers)])  # constants as floats
+        return _result(value, self.name, inputs + params, local_grads)
 
 
 OPERATIONS: dict[str, Operation] = {}
@@ -85,19 +83,17 @@ def _result(
     value: float,
     op: str,
     inputs: tuple[Value | float, ...],
-    parents: tuple[Value, ...],
     local_grads: tuple[float, ...],
 ) -> Value:
     """The node an operation returns; under `no_grad()`, a plain leaf."""
     if not _grad_enabled:
-        op, inputs, parents, local_grads = "", (), (), ()
+        op, inputs, local_grads = "", (), ()
     out = object.__new__(Value)
     out.data = value
     out.grad = 0.0
     out.label = ""
     out._op = op
     out._inputs = inputs
-    out._parents = parents
     out._local_grads = local_grads
     return out
 
@@ -125,24 +121,24 @@ def operation(name: str, *derivatives: str) -> Callable[[Forward], Callable[...,
                     return op(self, *params)
                 value, local_grads = forward(self.data)
                 inputs = (self,)
-                return _result(value, name, inputs, inputs, local_grads)
+                return _result(value, name, inputs, local_grads)
 
         else:
 
             def method(self: Value, other: Value | Number) -> Value:  # type: ignore[misc]
-                if isinstance(other, Value):
+                if type(other) is float:  # checked first: the commonest number, and the cheapest check
+                    y = other
+                elif isinstance(other, Value):
                     value, local_grads = forward(self.data, other.data)
                     inputs = (self, other)
-                    return _result(value, name, inputs, inputs, local_grads)
-                if type(other) is float:
-                    y = other
+                    return _result(value, name, inputs, local_grads)
                 else:
                     try:
                         y = _number(other, name)
                     except TypeError:
                         return NotImplemented
-                value, (dx, _) = forward(self.data, y)
-                return _result(value, name, (self, y), (self,), (dx,))
+                value, local_grads = forward(self.data, y)
+                return _result(value, name, (self, y), local_grads)
 
         method.__name__ = forward.__name__
         method.__doc__ = forward.__doc__
@@ -199,7 +195,7 @@ def _domain_error(op: str, requirement: str, **given: float) -> ValueError:
 class Value:
     """One number in a computation graph, with the gradient backward() gives it."""
 
-    __slots__ = ("data", "grad", "label", "_op", "_inputs", "_parents", "_local_grads", "__weakref__")
+    __slots__ = ("data", "grad", "label", "_op", "_inputs", "_local_grads", "__weakref__")
 
     # numpy: make `np.float64(2) * v` call our reflected method instead of
     # wrapping v in an array, so the result is a Value.
@@ -213,8 +209,7 @@ class Value:
         self.label = label
         self._op = ""
         self._inputs: tuple[Value | float, ...] = ()
-        self._parents: tuple[Value, ...] = ()
-        self._local_grads: tuple[float, ...] = ()
+        self._local_grads: tuple[float, ...] = ()  # one for each input, as the operation returned them
 
     # ---- the graph, read-only ------------------------------------------------
 
@@ -231,17 +226,17 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values among `inputs`: the nodes the gradient flows back to."""
-        return self._parents
+        return tuple([x for x in self._inputs if isinstance(x, Value)])
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each of `parents`, computed in the forward pass."""
-        return self._local_grads
+        return tuple([d for x, d in zip(self._inputs, self._local_grads) if isinstance(x, Value)])
 
     @property
     def _prev(self) -> set[Value]:
         """micrograd's name for the set of parents (the lecture's drawing code uses it)."""
-        return set(self._parents)
+        return set(self.parents)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -380,19 +375,21 @@ class Value:
         intermediate nodes included. `zero_grad()` starts over.
         """
         with _cycle_collector_paused():
-            deque(_chain_rule(self, topological_order(self)), maxlen=0)
+            for _ in _chain_rule(self, topological_order(self), stepping=False):
+                pass  # not stepping: the loop runs through without pausing
 
     def backward_steps(self) -> Generator[BackwardStep, None, None]:
         """The backward pass one contribution at a time, for stepping through it.
 
         Each step adds one ``local_grad × upstream_grad`` to one input's
-        ``grad`` before it is yielded, so the graph can be drawn mid-way. Run
-        to the end, it leaves the gradients `backward()` would.
+        ``grad`` before it is yielded, so the graph can be drawn mid-way
+        (gradients from earlier passes are set aside until the end). Run to
+        the end, it leaves the gradients `backward()` would.
         """
         order = topological_order(self)
-        total = sum(len(node._parents) for node in order)
+        total = sum(len(node.parents) for node in order)
         previous, edge = None, 0
-        for index, (node, parent, local, upstream) in enumerate(_chain_rule(self, order)):
+        for index, (node, parent, local, upstream) in enumerate(_chain_rule(self, order, stepping=True)):
             edge = edge + 1 if node is previous else 0
             previous = node
             yield BackwardStep(index, total, node, parent, edge, local, upstream, local * upstream, parent.grad)
@@ -517,36 +514,40 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(node)
             stack.append(node)
             stack.append(_PARENTS_PLACED)
-            for parent in node._parents:
-                if parent not in visited:
+            for parent in node._inputs:
+                if not isinstance(parent, float) and parent not in visited:  # constants are floats, not nodes
                     stack.append(parent)
     return order
 
 
-def _chain_rule(root: Value, order: list[Value]) -> Iterator[tuple[Value, Value, float, float]]:
-    """The backward pass over `root`'s topological order, yielding ``(node, parent, local_grad,
-    upstream)`` for each contribution.
+def _chain_rule(root: Value, order: list[Value], stepping: bool) -> Iterator[tuple[Value, Value, float, float]]:
+    """The backward pass over `root`'s topological order. When `stepping`, it
+    pauses after each contribution, yielding ``(node, parent, local_grad, upstream)``.
 
     Gradients from earlier passes are set aside so that this pass sums from
-    zero, and each is added back when its node is reached: repeated passes stay
-    exact while ``.grad`` still shows every contribution as it lands.
+    zero (an intermediate node must pass on this pass's gradient only), and
+    added back at the end, or when stepping stops early.
     """
     earlier = [node.grad for node in order]
-    for node in order:
-        node.grad = 0.0
+    set_aside = any(earlier)
+    if set_aside:
+        for node in order:
+            node.grad = 0.0
     root.grad = 1.0
-    reached = 0
     try:
-        for node, before in zip(reversed(order), reversed(earlier)):
+        for node in reversed(order):
             upstream = node.grad  # complete: every node that uses `node` came before it
-            node.grad = upstream + before
-            reached += 1
-            for parent, local in zip(node._parents, node._local_grads):
-                parent.grad += local * upstream  # the chain rule
-                yield node, parent, local, upstream
-    finally:  # stopped early: the nodes not reached get their earlier gradients back
-        for node, before in zip(order[: len(order) - reached], earlier):
-            node.grad += before
+            local_grads = node._local_grads
+            for i, parent in enumerate(node._inputs):
+                if isinstance(parent, float):  # a constant: nothing to send its gradient to
+                    continue
+                parent.grad += local_grads[i] * upstream  # the chain rule
+                if stepping:
+                    yield node, parent, local_grads[i], upstream
+    finally:
+        if set_aside:
+            for node, before in zip(order, earlier):
+                node.grad += before
 
 
 @contextmanager

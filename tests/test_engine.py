@@ -525,3 +525,12 @@ def test_linear_takes_plain_numbers_as_constants() -> None:
     assert out.data == 0.25 + 1.0 - 3.0
     assert out.parents == tuple(w) and [p.grad for p in w] == [2.0, 3.0]
     assert out.inputs == (w[0], w[1], 2.0, 3.0, 0.25)
+
+
+def test_an_operation_giving_too_few_local_derivatives_is_refused() -> None:
+    broken = Operation("broken", lambda x, y: (x * y, (y,)), lambda i, count: "?", None)
+    try:
+        with pytest.raises(ValueError, match="broken: forward gave 1 local derivatives for 2 inputs"):
+            broken(Value(2.0), Value(3.0))
+    finally:
+        del OPERATIONS["broken"]
