@@ -23,7 +23,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any
+from typing import Any, cast
 
 Number = float | int
 Forward = Callable[..., tuple[float, tuple[float, ...]]]
@@ -57,12 +57,15 @@ class Operation:
     def __call__(self, *args: Value | Number) -> Value:
         """Apply the operation to Values and numbers: ``OPERATIONS['tanh'](v)``."""
         split = len(args) if self.arity is None else self.arity
-        inputs, params = args[:split], tuple(_number(p, self.name) for p in args[split:])
-        numbers = [x.data if isinstance(x, Value) else _number(x, self.name) for x in inputs]
+        inputs, params = args[:split], tuple([_number(p, self.name) for p in args[split:]])
+        if set(map(type, inputs)) == {Value}:  # all nodes: the common case, a neuron's weighted sum
+            numbers = [x.data for x in cast("tuple[Value, ...]", inputs)]
+        else:  # numbers among the inputs: constants, recorded as floats
+            inputs = tuple([x if isinstance(x, Value) else _number(x, self.name) for x in inputs])
+            numbers = [_data(x) for x in inputs]
         value, local_grads = self.forward(*numbers, *params)
         if len(local_grads) != len(inputs):
             raise ValueError(f"{self.name}: forward gave {len(local_grads)} local derivatives for {len(inputs)} inputs")
-        inputs = tuple([x if isinstance(x, Value) else n for x, n in zip(inputs, numbers)])  # constants as floats
         return _result(value, self.name, inputs + params, local_grads)
 
 
