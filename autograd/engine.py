@@ -517,8 +517,8 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(node)
             stack.append(node)
             stack.append(_PARENTS_PLACED)
-            for parent in node._inputs:
-                if not isinstance(parent, float) and parent not in visited:  # constants are floats, not nodes
+            for parent in node._inputs:  # in a network most lead to a weight already visited: test that first
+                if parent not in visited and isinstance(parent, Value):  # not a constant
                     stack.append(parent)
     return order
 
@@ -540,13 +540,12 @@ def _chain_rule(root: Value, order: list[Value], stepping: bool) -> Iterator[tup
     try:
         for node in reversed(order):
             upstream = node.grad  # complete: every node that uses `node` came before it
-            local_grads = node._local_grads
+            local_grads = node._local_grads  # read by index: cheaper than zip for one or two inputs
             for i, parent in enumerate(node._inputs):
-                if isinstance(parent, float):  # a constant: nothing to send its gradient to
-                    continue
-                parent.grad += local_grads[i] * upstream  # the chain rule
-                if stepping:
-                    yield node, parent, local_grads[i], upstream
+                if isinstance(parent, Value):  # not a constant
+                    parent.grad += local_grads[i] * upstream  # the chain rule
+                    if stepping:
+                        yield node, parent, local_grads[i], upstream
     finally:
         if set_aside:
             for node, before in zip(order, earlier):
