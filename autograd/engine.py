@@ -517,8 +517,8 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(node)
             stack.append(node)
             stack.append(_PARENTS_PLACED)
-            for parent in node._inputs:  # in a network most lead to a weight already visited: test that first
-                if parent not in visited and isinstance(parent, Value):  # not a constant
+            for parent in node._inputs:
+                if type(parent) is not float and parent not in visited:  # constants are floats, not nodes
                     stack.append(parent)
     return order
 
