@@ -534,3 +534,22 @@ def test_an_operation_giving_too_few_local_derivatives_is_refused() -> None:
             broken(Value(2.0), Value(3.0))
     finally:
         del OPERATIONS["broken"]
+
+
+def test_a_subclass_of_value_is_a_node_and_gets_its_gradient() -> None:
+    class Parameter(Value):
+        __slots__ = ()
+
+    w = Parameter(2.0)
+    out = w * 3 + w
+    out.backward()
+    assert w.grad == 4.0 and w in topological_order(out)
+
+
+def test_constants_keep_their_local_derivative_but_get_no_gradient() -> None:
+    w = Value(2.0)
+    out = 5 - w * 3  # a constant on each side of a Value
+    assert out.inputs[0] == 5.0 and out.parents == (out.inputs[1],)
+    assert out.local_grads == (-1.0,) and out.inputs[1].local_grads == (3.0,)
+    out.backward()
+    assert w.grad == -3.0
