@@ -212,7 +212,7 @@ class Value:
         self.label = label
         self._op = ""
         self._inputs: tuple[Value | float, ...] = ()
-        self._local_grads: tuple[float, ...] = ()  # one for each input, as the operation returned them
+        self._local_grads: tuple[float, ...] = ()  # as the operation returned them: one per input, none for parameters
 
     # ---- the graph, read-only ------------------------------------------------
 
