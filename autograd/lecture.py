@@ -378,6 +378,16 @@ def _two_layer_title(kind: str, hidden: str, n0: int, n1: int, seed: int) -> str
     return f"Two-layer network, {kind}: n0 = {n0}, n1 = {n1}, n2 = 1, g1 = {hidden}, seed {seed}"
 
 
+def _two_layer_forward(
+    X: Array, W1: Array, b1: Array, W2: Array, b2: Array, g1: Callable[[Array], Array]
+) -> tuple[Array, Array, Array, Array]:
+    """Seed 002's forward pass, Z1, A1, Z2, A2, for examples in columns (one example is one column)."""
+    Z1 = W1 @ X + b1
+    A1 = g1(Z1)
+    Z2 = W2 @ A1 + b2
+    return Z1, A1, Z2, sigmoid(Z2)
+
+
 TWO_LAYER_ONE_EXAMPLE_LINES = {
     "dz2": "dz2 = a2 − y",
     "dW2": "dW2 = dz2·a1ᵀ",
@@ -393,10 +403,7 @@ def two_layer_one_example_formulas(
 ) -> dict[str, Array]:
     """Seed 002's six backward equations for one example, a column x (n0, 1) with label y (1, 1)."""
     g1, g1_prime, _ = _hidden(hidden)
-    z1 = W1 @ x + b1
-    a1 = g1(z1)
-    z2 = W2 @ a1 + b2
-    a2 = sigmoid(z2)
+    z1, a1, z2, a2 = _two_layer_forward(x, W1, b1, W2, b2, g1)
 
     dz2 = a2 - y
     dW2 = dz2 @ a1.T
@@ -454,10 +461,7 @@ def two_layer_formulas(
     """Seed 002's vectorised backward pass: X is (n0, m), one example per column, Y is (1, m)."""
     g1, g1_prime, _ = _hidden(hidden)
     m = X.shape[1]
-    Z1 = W1 @ X + b1
-    A1 = g1(Z1)
-    Z2 = W2 @ A1 + b2
-    A2 = sigmoid(Z2)
+    Z1, A1, Z2, A2 = _two_layer_forward(X, W1, b1, W2, b2, g1)
 
     dZ2 = A2 - Y
     dW2 = (1 / m) * dZ2 @ A1.T
