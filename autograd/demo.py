@@ -14,6 +14,7 @@ from pathlib import Path
 from autograd import lecture
 from autograd.data import Standardizer, make_moons, train_val_split
 from autograd.engine import Value
+from autograd.explain import explain
 from autograd.nn import MLP, binary_cross_entropy_with_logits
 from autograd.optim import Adam
 from autograd.train import fit, plot_decision_boundary
@@ -70,8 +71,8 @@ def draw_neuron(out: Path, written: list[Path], highlighted_step: int = 4) -> No
     neuron.zero_grad()
     steps = neuron.backward_steps()
     for step in steps:
-        print(f"step {step.index + 1} of {step.total}: {step.explain()}")
-        if step.index + 1 == highlighted_step:
+        print(f"step {step.index} of {step.total - 1}: {explain(step)}")  # step 0 is the seed, o.grad = 1
+        if step.index == highlighted_step:
             break
     _render(draw_dot(neuron, highlight=step), out / "neuron_step", written)  # gradients known so far
     steps.close()

@@ -382,20 +382,25 @@ class Value:
                 pass  # not stepping: the loop runs through without pausing
 
     def backward_steps(self) -> Generator[BackwardStep, None, None]:
-        """The backward pass one contribution at a time, for stepping through it.
+        """The backward pass one step at a time, for stepping through it.
 
-        Each step adds one ``local_grad × upstream_grad`` to one input's
+        The first step is the seed, ``self.grad = 1`` (d self / d self). Each
+        later step adds one ``local_grad × upstream_grad`` to one input's
         ``grad`` before it is yielded, so the graph can be drawn mid-way
         (gradients from earlier passes are set aside until the end). Run to
-        the end, it leaves the gradients `backward()` would.
+        the end, it leaves the gradients `backward()` would; closed early, it
+        leaves every gradient as it was before the pass.
         """
         order = topological_order(self)
-        total = sum(len(node.parents) for node in order)
+        total = 1 + sum(len(node.parents) for node in order)
         previous, edge = None, 0
-        for index, (node, parent, local, upstream) in enumerate(_chain_rule(self, order, stepping=True)):
+        for index, (node, parent, local, upstream, before) in enumerate(_chain_rule(self, order, stepping=True)):
+            if node is parent:  # the seed
+                yield BackwardStep(index, total, node, node, None, 1.0, 1.0, 1.0, before, node.grad)
+                continue
             edge = edge + 1 if node is previous else 0
             previous = node
-            yield BackwardStep(index, total, node, parent, edge, local, upstream, local * upstream, parent.grad)
+            yield BackwardStep(index, total, node, parent, edge, local, upstream, local * upstream, before, parent.grad)
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0 on this value and on every node it depends on."""
@@ -411,57 +416,31 @@ class Value:
 class BackwardStep:
     """One step of the backward pass: `node`'s gradient flowing into one of its inputs.
 
-    `edge` is the input's position in ``node.parents`` (``a + a`` has edges 0
-    and 1), and `input_grad` is the input's gradient after this step.
+    Step 0 is the seed: ``root.grad = 1``, with `node` and `input` both the
+    root and `edge` None. In every later step, `edge` is the input's position
+    in ``node.parents`` (``a + a`` has edges 0 and 1), and the input's
+    gradient goes from `input_grad_before` to `input_grad`.
     """
 
     index: int
     total: int
     node: Value
     input: Value
-    edge: int
+    edge: int | None
     local_grad: float
     upstream_grad: float
     contribution: float
+    input_grad_before: float
     input_grad: float
 
-    def explain(self) -> str:
-        """One line of chain rule, e.g. ``∂o/∂n = 1 − o² = 0.5; n.grad += 0.5 × 1 → 0.5``."""
-        node, inp = node_name(self.node), node_name(self.input)
-        op = OPERATIONS[self.node.op]
-        count = len(self.node.inputs) if op.arity is None else op.arity
-        position = [i for i, x in enumerate(self.node.inputs) if isinstance(x, Value)][self.edge]
-        # in the formula, labelled values appear by name and everything else as its number
-        names = [node_name(x) if isinstance(x, Value) and x.label else _operand(_data(x)) for x in self.node.inputs]
-        out = node_name(self.node) if self.node.label else _operand(self.node.data)
-        formula = op.formula(position, count).format(*names, out=out)
-        local = _format(self.local_grad)
-        derivative = formula if formula == local else f"{formula} = {local}"
-        return (
-            f"∂{node}/∂{inp} = {derivative}; "
-            f"{inp}.grad += {local} × {_operand(self.upstream_grad)} → {_format(self.input_grad)}"
-        )
+    @property
+    def is_seed(self) -> bool:
+        """True for step 0, which sets the root's gradient to 1."""
+        return self.edge is None
 
 
 def _data(x: Value | float) -> float:
     return x.data if isinstance(x, Value) else x
-
-
-def _format(x: float) -> str:
-    """A number for reading: four significant digits and a true minus sign."""
-    return f"{x:.4g}".replace("-", "−")
-
-
-def _operand(x: float) -> str:
-    """A number inside a formula: negative ones in parentheses, so ``2·(−4)`` is not ``2·−4``."""
-    return f"({_format(x)})" if x < 0 else _format(x)
-
-
-def node_name(v: Value) -> str:
-    """How explanations name a node: its label (in parentheses if it has spaces), or the operation that made it."""
-    if not v.label:
-        return f"[{v.op or 'leaf'}]"
-    return f"({v.label})" if " " in v.label else v.label
 
 
 def _linear(*numbers: float) -> tuple[float, tuple[float, ...]]:
@@ -523,13 +502,18 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def _chain_rule(root: Value, order: list[Value], stepping: bool) -> Iterator[tuple[Value, Value, float, float]]:
+def _chain_rule(
+    root: Value, order: list[Value], stepping: bool
+) -> Iterator[tuple[Value, Value, float, float, float]]:
     """The backward pass over `root`'s topological order. When `stepping`, it
-    pauses after each contribution, yielding ``(node, parent, local_grad, upstream)``.
+    pauses after the seed and after each contribution, yielding
+    ``(node, parent, local_grad, upstream, parent's grad before)``; the seed is
+    ``(root, root, 1, 1, 0)``.
 
     Gradients from earlier passes are set aside so that this pass sums from
     zero (an intermediate node must pass on this pass's gradient only), and
-    added back at the end, or when stepping stops early.
+    added back at the end. A pass stopped early (a closed step-through) puts
+    back exactly the gradients there were before it.
     """
     earlier = [node.grad for node in order]
     set_aside = any(earlier)
@@ -537,19 +521,28 @@ def _chain_rule(root: Value, order: list[Value], stepping: bool) -> Iterator[tup
         for node in order:
             node.grad = 0.0
     root.grad = 1.0
+    finished = False
     try:
+        if stepping:
+            yield root, root, 1.0, 1.0, 0.0
         for node in reversed(order):
             upstream = node.grad  # complete: every node that uses `node` came before it
             local_grads = node._local_grads  # read by index: cheaper than zip for one or two inputs
             for i, parent in enumerate(node._inputs):
                 if isinstance(parent, Value):  # not a constant
-                    parent.grad += local_grads[i] * upstream  # the chain rule
+                    before = parent.grad
+                    parent.grad = before + local_grads[i] * upstream  # the chain rule
                     if stepping:
-                        yield node, parent, local_grads[i], upstream
+                        yield node, parent, local_grads[i], upstream, before
+        finished = True
     finally:
-        if set_aside:
+        if finished:
+            if set_aside:
+                for node, before in zip(order, earlier):
+                    node.grad += before
+        else:
             for node, before in zip(order, earlier):
-                node.grad += before
+                node.grad = before
 
 
 @contextmanager

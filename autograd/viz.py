@@ -41,7 +41,8 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("autograd.viz draws with the graphviz package: pip install 'scalar-autograd[viz]'") from error
 
-from autograd.engine import OPERATIONS, BackwardStep, Value, node_name, topological_order
+from autograd.engine import OPERATIONS, BackwardStep, Value, topological_order
+from autograd.explain import explain, node_name
 
 __all__ = ["BackwardPlayer", "Drawing", "GraphvizNotFound", "backward_player", "draw_dot"]
 
@@ -257,7 +258,8 @@ class _Drawer:
         self.marked_edge: tuple[Value, int] | None = None  # (node, position in node.inputs)
         if highlight is not None:
             self.marked_nodes = {highlight.node, highlight.input}
-            self.marked_edge = (highlight.node, _value_positions(highlight.node)[highlight.edge])
+            if highlight.edge is not None:  # the seed step marks the root alone
+                self.marked_edge = (highlight.node, _value_positions(highlight.node)[highlight.edge])
 
     def draw(self, format: str, rankdir: str) -> Drawing:
         drawing = Drawing(
@@ -412,7 +414,7 @@ def backward_player(
     """Run `root`'s backward pass one step at a time and draw the graph after each step.
 
     Frame 0 is the graph before any step; frame k highlights step k and shows
-    its chain rule (``step.explain()``). Controls: previous / next / play, and
+    its chain rule (``explain(step)``). Controls: previous / next / play, and
     the arrow keys once the player has focus (click it).
 
     Creating the player zeroes the graph's gradients and runs one backward pass
@@ -431,7 +433,7 @@ def backward_player(
     drawings, captions = [], [_BEFORE.format(root=node_name(root))]
     for step in root.backward_steps():
         drawings.append(draw(step))  # the DOT text keeps the gradients of this moment
-        captions.append(step.explain())
+        captions.append(str(explain(step)))
     with ThreadPoolExecutor() as pool:
         svgs = [before, *pool.map(_svg, drawings)]
     frames = "\n".join(

@@ -20,6 +20,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from autograd import Value, linear
+from autograd.explain import explain
 from autograd.nn import MLP, mse_loss
 from autograd.viz import GraphvizNotFound, backward_player, draw_dot
 
@@ -305,6 +306,9 @@ def test_highlight_marks_the_exact_occurrence_of_a_repeated_input() -> None:
     marked = []
     for step in total.backward_steps():
         svg = rendered(draw_dot(total, highlight=step))
+        if step.is_seed:  # the root alone
+            assert [texts(g) for g in groups(svg, "highlight")] == [["data 4.0000", "grad 1.0000"]]
+            continue
         edge = highlighted_edge(svg)
         assert edge in edges_from(svg, node_showing(svg, "a"))
         marked_nodes = {title(g) for g in groups(svg, "node") if "highlight" in g.get("class", "")}
@@ -321,7 +325,7 @@ def test_highlight_marks_the_exact_occurrence_of_a_repeated_input() -> None:
 def test_highlight_follows_the_step_edge_to_the_input_position(expression: Callable[[Value], Value]) -> None:
     a = Value(2.0, label="a")
     root = expression(a)
-    steps = list(root.backward_steps())
+    steps = [step for step in root.backward_steps() if not step.is_seed]
     assert len({step.local_grad for step in steps}) == 2  # so the edge labels tell the occurrences apart
     for step in steps:
         svg = rendered(draw_dot(root, highlight=step, edge_labels=True))
@@ -350,7 +354,7 @@ def test_a_lone_value_is_one_node() -> None:
     svg = rendered(draw_dot(Value(1.5, label="x")))
     assert [texts(g) for g in groups(svg, "node")] == [["x", "data 1.5000", "grad 0.0000"]]
     assert groups(svg, "edge") == []
-    assert "step 0 of 0" in backward_player(Value(1.5)).html
+    assert "step 0 of 1" in backward_player(Value(1.5)).html  # the seed alone
 
 
 def test_a_drawing_midway_shows_the_gradients_known_so_far() -> None:
@@ -406,7 +410,7 @@ def frames(page: str) -> list[str]:
 
 def test_the_player_has_a_frame_per_step_and_leaves_the_gradients_of_backward() -> None:
     w, x, loss = lecture()
-    expected = [step.explain() for step in lecture()[2].backward_steps()]
+    expected = [str(explain(step)) for step in lecture()[2].backward_steps()]
     loss.backward()  # gradients left from before do not show in (or add to) the player's pass
     player = backward_player(loss)
     assert (w.grad, x.grad, loss.grad) == (-24.0, -16.0, 1.0)
@@ -481,7 +485,7 @@ def player_pages(tmp_path_factory: pytest.TempPathFactory) -> PlayerPages:
     player = backward_player(hostile_graph())
     embedded = folder / "embedded.html"
     embedded.write_text(f"<!DOCTYPE html><html><body>{player._repr_html_()}</body></html>", encoding="utf-8")
-    explanations = [step.explain() for step in hostile_graph().backward_steps()]
+    explanations = [str(explain(step)) for step in hostile_graph().backward_steps()]
     return PlayerPages(player.save(folder / "saved.html").as_uri(), embedded.as_uri(), explanations)
 
 
@@ -504,18 +508,20 @@ def test_the_player_steps_with_buttons_and_arrow_keys(browser: Any, player_pages
     browser.get(player_pages.saved)
     assert shown(browser) == (f"step 0 of {total}", "0", None)
     ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()  # the saved page focuses its player
-    counter, step, first_edge = shown(browser)
-    assert (counter, step) == (f"step 1 of {total}", "1") and first_edge is not None
+    assert shown(browser) == (f"step 1 of {total}", "1", None)  # the seed: the root alone, no edge yet
     caption = browser.find_element(By.CSS_SELECTOR, ".autograd-player-frame:not([hidden]) figcaption")
     assert caption.text == explanations[0]
     press(browser, "next")
+    counter, step, first_edge = shown(browser)
+    assert (counter, step) == (f"step 2 of {total}", "2") and first_edge is not None
+    press(browser, "next")
     counter, step, second_edge = shown(browser)
-    assert (counter, step) == (f"step 2 of {total}", "2") and second_edge not in (None, first_edge)
+    assert (counter, step) == (f"step 3 of {total}", "3") and second_edge not in (None, first_edge)
     press(browser, "previous")
-    assert shown(browser) == (f"step 1 of {total}", "1", first_edge)
+    assert shown(browser) == (f"step 2 of {total}", "2", first_edge)
     ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
-    assert shown(browser) == (f"step 2 of {total}", "2", second_edge)
-    ActionChains(browser).send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT, Keys.ARROW_LEFT).perform()
+    assert shown(browser) == (f"step 3 of {total}", "3", second_edge)
+    ActionChains(browser).send_keys(*[Keys.ARROW_LEFT] * 4).perform()
     assert shown(browser) == (f"step 0 of {total}", "0", None)  # and no further than the start
 
 
