@@ -1,6 +1,17 @@
 """A scalar reverse-mode automatic differentiation engine, made for learning backpropagation."""
 
-from autograd.engine import OPERATIONS, Operation, Value, is_grad_enabled, linear, no_grad, topological_order
+from autograd.engine import (
+    OPERATIONS,
+    Operation,
+    Value,
+    grad,
+    is_grad_enabled,
+    linear,
+    no_grad,
+    operation,
+    topological_order,
+)
+from autograd.functional import hessian, hvp
 from autograd.gradcheck import GradcheckResult, gradcheck, numerical_grad
 
 __all__ = [
@@ -8,10 +19,14 @@ __all__ = [
     "GradcheckResult",
     "Operation",
     "Value",
+    "grad",
     "gradcheck",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
     "linear",
     "no_grad",
     "numerical_grad",
+    "operation",
     "topological_order",
 ]

@@ -6,18 +6,219 @@ The engine computes and writes no prose; this module reads its records (a
     ∂x1w1/∂x1 = w1 = −3
     x1.grad += ∂x1w1/∂x1 × x1w1.grad = (−3) × 0.5 = −1.5 (was 0)
 
-The first line is the local derivative, from the operation's own formula; the
-second is the chain rule, with every term named: the local derivative, the
-gradient arriving from upstream, and the input's gradient before and after.
+The first line is the local derivative. Its formula is not written down a
+second time here: the operation's own definition is run on `Symbol`s instead
+of numbers, and the symbols write out the arithmetic they go through, so the
+text cannot disagree with the number. The second line is the chain rule, with
+every term named: the local derivative, the gradient arriving from upstream,
+and the input's gradient before and after.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from autograd.engine import OPERATIONS, BackwardStep, Value
+from autograd.engine import OPERATIONS, BackwardStep, Operation, Value, namespace
 
-__all__ = ["Explanation", "explain", "format_number", "node_name"]
+__all__ = ["SYMBOL", "Explanation", "Symbol", "derivative_formulas", "explain", "format_number", "node_name"]
+
+
+def format_number(x: float) -> str:
+    """A number for reading: four significant digits and a true minus sign."""
+    return f"{x:.4g}".replace("-", "−")
+
+
+def node_name(v: Value) -> str:
+    """How explanations name a node: its label (in parentheses if it has spaces), or the operation that made it."""
+    if not v.label:
+        return f"[{v.op or 'leaf'}]"
+    return f"({v.label})" if " " in v.label else v.label
+
+
+# ---- formulas from the definitions ----------------------------------------------------------
+
+# How tightly each kind of formula binds: an operand that binds less tightly than
+# the operation it sits in gets parentheses.
+CONDITION, COMPARISON, SUM, PRODUCT, NEGATION, POWER, ATOM = range(7)
+
+
+class Symbol:
+    """A formula under construction: arithmetic on symbols returns a bigger symbol.
+
+    Running an operation's definition on symbols (with `SYMBOL` as its
+    namespace) writes out its value and local derivatives instead of computing
+    them. ``render(output, name)`` writes the formula, naming the `output`
+    symbol (the operation's value, wherever a derivative reuses it) `name`.
+    """
+
+    def __init__(self, text: str, binding: int = ATOM, parts: tuple[Any, ...] = ()) -> None:
+        self.text = text  # a name or number, or the operator joining `parts`
+        self.binding = binding
+        self.parts = parts
+
+    @staticmethod
+    def of(x: Any) -> Symbol:
+        """`x` as a symbol: a symbol stays itself, a number becomes an atom."""
+        if isinstance(x, Symbol):
+            return x
+        return Symbol(format_number(x), CONDITION if x < 0 else ATOM)  # a negative operand is parenthesised
+
+    def render(self, output: Symbol | None = None, name: str = "out") -> str:
+        if self is output:
+            return name
+        if not self.parts:
+            return self.text
+
+        def inner(part: Symbol, binding: int) -> str:
+            text = part.render(output, name)
+            return text if part is output or part.binding >= binding else f"({text})"
+
+        if self.text == "call":
+            function, argument = self.parts
+            return f"{function.text}({argument.render(output, name)})"
+        if self.text == "if":
+            condition, if_true, if_false = self.parts
+            return f"{inner(if_true, SUM)} if {inner(condition, COMPARISON)} else {inner(if_false, SUM)}"
+        if self.text == "−x":
+            return f"−{inner(self.parts[0], POWER)}"
+        left, right = self.parts
+        if self.text == "^":
+            if right.text == "2" and not right.parts:
+                return f"{inner(left, ATOM)}²"
+            return f"{inner(left, ATOM)}^{inner(right, ATOM)}"
+        if self.text == "·" and left is right:  # x·x reads as x²
+            return f"{inner(left, ATOM)}²"
+        right_binding = self.binding + 1 if self.text in ("−", "/") else self.binding  # a − (b + c), a / (b·c)
+        return f"{inner(left, self.binding)} {self.text} {inner(right, right_binding)}".replace(" · ", "·")
+
+    # Arithmetic builds bigger symbols; a product with 1, or a sum with 0, is the other operand.
+    def _binary(self, text: str, binding: int, left: Any, right: Any) -> Any:
+        return Symbol(text, binding, (Symbol.of(left), Symbol.of(right)))
+
+    def __add__(self, other: Any) -> Any:
+        return self if _is(other, 0) else self._binary("+", SUM, self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return self if _is(other, 0) else self._binary("+", SUM, other, self)
+
+    def __sub__(self, other: Any) -> Any:
+        return self if _is(other, 0) else self._binary("−", SUM, self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return self._binary("−", SUM, other, self)
+
+    def __mul__(self, other: Any) -> Any:
+        return self if _is(other, 1) else self._binary("·", PRODUCT, self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return self if _is(other, 1) else self._binary("·", PRODUCT, other, self)
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._binary("/", PRODUCT, self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return self._binary("/", PRODUCT, other, self)
+
+    def __pow__(self, other: Any) -> Any:
+        return self if _is(other, 1) else self._binary("^", POWER, self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return self._binary("^", POWER, other, self)
+
+    def __neg__(self) -> Symbol:
+        return Symbol("−x", NEGATION, (self,))
+
+    def __gt__(self, other: Any) -> Any:
+        return self._binary(">", COMPARISON, self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._binary("≥", COMPARISON, self, other)
+
+    def __lt__(self, other: Any) -> Any:
+        return self._binary("<", COMPARISON, self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._binary("≤", COMPARISON, self, other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._binary("=", COMPARISON, self, other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._binary("≠", COMPARISON, self, other)
+
+    __hash__ = object.__hash__
+
+
+def _is(x: Any, number: float) -> bool:
+    return not isinstance(x, Symbol) and x == number
+
+
+def _function(name: str) -> Any:
+    def call(x: Any) -> Symbol:
+        return Symbol("call", ATOM, (Symbol(name), Symbol.of(x)))
+
+    return call
+
+
+class _SymbolPrimitives:
+    """The primitives on symbols: each writes itself out."""
+
+    exp = staticmethod(lambda x: Symbol("^", POWER, (Symbol("e"), Symbol.of(x))))
+    expm1 = staticmethod(lambda x: Symbol("^", POWER, (Symbol("e"), Symbol.of(x))) - 1)
+    log = staticmethod(_function("log"))
+    sqrt = staticmethod(_function("√"))
+    sin = staticmethod(_function("sin"))
+    cos = staticmethod(_function("cos"))
+    tanh = staticmethod(_function("tanh"))
+    sigmoid = staticmethod(_function("σ"))
+    softplus = staticmethod(_function("softplus"))
+    abs = staticmethod(_function("abs"))
+    sign = staticmethod(_function("sign"))
+    pow = staticmethod(lambda x, n: Symbol.of(x) ** n)
+
+    @staticmethod
+    def where(condition: Any, if_true: Any, if_false: Any) -> Any:
+        if not isinstance(condition, Symbol):  # decided by parameters alone
+            return if_true if condition else if_false
+        return Symbol("if", CONDITION, (condition, Symbol.of(if_true), Symbol.of(if_false)))
+
+    @staticmethod
+    def refuse(outside: Any, requirement: str) -> None:
+        """A formula has no domain to check."""
+
+
+SYMBOL = namespace(_SymbolPrimitives)
+"""The namespace an operation's definition runs on to write out its formula."""
+
+
+def derivative_formulas(op: Operation, inputs: Sequence[Symbol | float], output: str = "out") -> list[str]:
+    """d out / d input for each input of `op`, as text: ``tanh`` on ``[Symbol('n')]`` gives ``['1 − out²']``.
+
+    `inputs` are symbols (names) or numbers, then the parameters as numbers.
+    """
+    value, *derivatives = op.definition(SYMBOL, *inputs)
+    return [Symbol.of(d).render(value if isinstance(value, Symbol) else None, output) for d in derivatives]
+
+
+def local_derivative_formula(node: Value, position: int) -> str:
+    """d(node)/d(input at `position`) as its operation's definition writes it, with the node's inputs filled in.
+
+    Labelled values appear by name and everything else as its number.
+    """
+    op = OPERATIONS[node.op]
+    arity = len(node.inputs) if op.arity is None else op.arity
+    inputs: list[Any] = [
+        Symbol(node_name(x)) if isinstance(x, Value) and x.label else Symbol.of(x.data if isinstance(x, Value) else x)
+        for x in node.inputs[:arity]
+    ]
+    params: list[Any] = list(node.inputs[arity:])  # numbers: a definition may decide on them
+    output = node_name(node) if node.label else Symbol.of(node.data).render()
+    return derivative_formulas(op, [*inputs, *params], output)[position]
+
+
+# ---- the explanation -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -31,50 +232,25 @@ class Explanation:
         return f"{self.derivative}; {self.update}"
 
 
-def format_number(x: float) -> str:
-    """A number for reading: four significant digits and a true minus sign."""
-    return f"{x:.4g}".replace("-", "−")
-
-
 def _operand(x: float) -> str:
     """A number inside a formula: negative ones in parentheses, so ``2·(−4)`` is not ``2·−4``."""
     return f"({format_number(x)})" if x < 0 else format_number(x)
 
 
-def node_name(v: Value) -> str:
-    """How explanations name a node: its label (in parentheses if it has spaces), or the operation that made it."""
-    if not v.label:
-        return f"[{v.op or 'leaf'}]"
-    return f"({v.label})" if " " in v.label else v.label
-
-
-def local_derivative_formula(node: Value, position: int) -> str:
-    """d(node)/d(input at `position`) as its operation writes it, with the node's inputs filled in.
-
-    Labelled values appear by name and everything else as its number.
-    """
-    op = OPERATIONS[node.op]
-    count = len(node.inputs) if op.arity is None else op.arity
-    names = [node_name(x) if isinstance(x, Value) and x.label else _operand(_data(x)) for x in node.inputs]
-    out = node_name(node) if node.label else _operand(node.data)
-    return op.formula(position, count).format(*names, out=out)
-
-
-def _data(x: Value | float) -> float:
-    return x.data if isinstance(x, Value) else x
-
-
 def explain(step: BackwardStep) -> Explanation:
     """`step` in words: ``∂o/∂n = 1 − o² = 0.5`` and ``n.grad += ∂o/∂n × o.grad = 0.5 × 1 = 0.5 (was 0)``."""
     node, inp = node_name(step.node), node_name(step.input)
-    was = f"(was {format_number(step.input_grad_before)})"
     if step.is_seed:
-        return Explanation(f"∂{node}/∂{node} = 1", f"{node}.grad = 1 {was}")
+        return Explanation(f"∂{node}/∂{node} = 1", f"{node}.grad = 1 (was {format_number(step.input_grad_before)})")
     assert step.edge is not None
-    position = [i for i, x in enumerate(step.node.inputs) if isinstance(x, Value)][step.edge]
-    formula = local_derivative_formula(step.node, position)
     local = format_number(step.local_grad)
-    derivative = formula if formula == local else f"{formula} = {local}"
+    if step.node.local_grads is None:  # made micrograd's way: its closure knows the formula, we don't
+        derivative = local
+    else:
+        position = [i for i, x in enumerate(step.node.inputs) if isinstance(x, Value)][step.edge]
+        formula = local_derivative_formula(step.node, position)
+        derivative = formula if formula == local else f"{formula} = {local}"
+    was = f"(was {format_number(step.input_grad_before)})"
     if step.input_grad_before:  # gradient from another path is already there: say what the sum is
         was = f"(was {format_number(step.input_grad_before)}, now {format_number(step.input_grad)})"
     update = (

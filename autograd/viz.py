@@ -339,7 +339,7 @@ class _Drawer:
 
     def add_inputs(self, node: Value, head: str, path: ClusterPath, positions: Iterable[int], labelled: bool) -> None:
         """An edge into `head` for each input occurrence of `node` at `positions`: from a value or a constant."""
-        local_grads = dict(zip(_value_positions(node), node.local_grads))
+        local_grads = dict(zip(_value_positions(node), node.local_grads or ()))
         for position in positions:
             x = node.inputs[position]
             attributes = {"id": f"v{self.index[node]}_edge{position}"}  # each occurrence can be found in the SVG

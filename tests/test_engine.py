@@ -442,9 +442,9 @@ def test_operations_reject_non_numbers(bad: object) -> None:
         (lambda: 1 / Value(0.0), r"/: needs a non-zero divisor"),
         (lambda: Value(0.0) ** -1, r"\*\*: needs a non-zero base for a negative exponent, got x = 0\.0, n = -1\.0"),
         (lambda: Value(-8.0) ** (1 / 3), r"\*\*: needs a whole exponent for a negative base"),
-        (lambda: Value(-2.0) ** Value(2.0), r"\*\*: needs a positive base when the exponent is a Value, got x = -2\.0"),
-        (lambda: Value(0.0) ** Value(2.0), r"\*\*: needs a positive base when the exponent is a Value"),
-        (lambda: (-2) ** Value(0.5), r"\*\*: needs a positive base"),
+        (lambda: Value(-2.0) ** Value(2.0), r"pow: needs a positive base when the exponent is a Value, got x = -2\.0"),
+        (lambda: Value(0.0) ** Value(2.0), r"pow: needs a positive base when the exponent is a Value"),
+        (lambda: (-2) ** Value(0.5), r"pow: needs a positive base"),
         (lambda: linear([Value(1.0)], [1.0, 2.0], 0.0), r"linear: 1 weights for 2 inputs"),
     ],
 )
@@ -504,12 +504,9 @@ def test_linear_takes_plain_numbers_as_constants() -> None:
 
 
 def test_an_operation_giving_too_few_local_derivatives_is_refused() -> None:
-    broken = Operation("broken", lambda x, y: (x * y, (y,)), lambda i, count: "?", None)
-    try:
-        with pytest.raises(ValueError, match="broken: forward gave 1 local derivatives for 2 inputs"):
-            broken(Value(2.0), Value(3.0))
-    finally:
-        del OPERATIONS["broken"]
+    broken = Operation("broken", lambda m, x, y: (x * y, y), None)
+    with pytest.raises(ValueError, match="broken: gave 1 local derivatives for 2 inputs"):
+        broken(Value(2.0), Value(3.0))
 
 
 def test_a_subclass_of_value_is_a_node_and_gets_its_gradient() -> None:
