@@ -38,8 +38,9 @@ where, and by how much, the engine disagrees.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,20 +94,20 @@ class Comparison:
 
     @property
     def max_difference(self) -> float:
-        """The largest |engine − formula| over every row."""
-        return max(abs(row.difference) for row in self.rows)
+        """The largest |engine − formula| over every row; NaN when any row is NaN."""
+        return _largest(row.difference for row in self.rows)
 
     @property
     def agrees(self) -> bool:
-        """True when every row agrees to `tolerance`."""
+        """True when every row agrees to `tolerance` (a NaN row never does)."""
         return self.max_difference <= self.tolerance
 
     def max_differences(self) -> dict[str, float]:
-        """The largest |engine − formula| of each quantity, in the lecture's order."""
-        largest: dict[str, float] = {}
+        """The largest |engine − formula| of each quantity, in the lecture's order; NaN as above."""
+        by_quantity: dict[str, list[float]] = {}
         for row in self.rows:
-            largest[row.quantity] = max(largest.get(row.quantity, 0.0), abs(row.difference))
-        return largest
+            by_quantity.setdefault(row.quantity, []).append(row.difference)
+        return {quantity: _largest(differences) for quantity, differences in by_quantity.items()}
 
     def __getitem__(self, name: str) -> Row:
         """The row called `name`, e.g. ``comparison["dW1[0, 2]"]``."""
@@ -117,6 +118,12 @@ class Comparison:
 
     def verdict(self) -> str:
         """One sentence: the largest difference and whether the two sides agree."""
+        nan_rows = sum(math.isnan(row.difference) for row in self.rows)
+        if nan_rows:
+            return (
+                f"{nan_rows} of {len(self.rows)} rows are NaN, and NaN equals nothing: "
+                "the engine and the formulas DISAGREE."
+            )
         largest = f"Largest |engine − formula|: {_difference(self.max_difference)}"
         if self.agrees:
             return f"{largest} ≤ {self.tolerance:g}: the engine reproduces the lecture."
@@ -164,6 +171,12 @@ class Comparison:
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             f"<ul>{lines}</ul><p><strong>{html.escape(self.verdict())}</strong></p>{note}</div>"
         )
+
+
+def _largest(differences: Iterable[float]) -> float:
+    """The largest |difference|, or NaN when any is NaN (Python's max() keeps a NaN only when it comes first)."""
+    sizes = [abs(difference) for difference in differences]
+    return math.nan if any(math.isnan(size) for size in sizes) else max(sizes, default=0.0)
 
 
 def _number(x: float) -> str:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from types import ModuleType
 
 import numpy as np
@@ -14,6 +15,7 @@ from autograd.lecture import (
     SLIPS,
     TOLERANCE,
     Comparison,
+    Row,
     l_layer,
     l_layer_formulas,
     logistic_regression,
@@ -255,6 +257,29 @@ def test_the_html_table_names_every_parameter_with_its_numbers_escaped() -> None
 def test_disagreeing_rows_are_marked_in_html() -> None:
     page = l_layer(slips=["bias"])._repr_html_()
     assert page.count('<tr style="color:#b00020">') == 4 + 2  # the bias column of D(1) (4 rows) and D(2) (2 rows)
+
+
+def test_a_nan_row_is_never_agreement_wherever_it_comes() -> None:
+    # Python's max() skips a NaN unless it comes first: the verdict must not depend on the order of the rows
+    rows = [Row("dw", (0,), 1.0, 1.0), Row("dw", (1,), math.nan, 2.0), Row("db", (), math.nan, math.nan)]
+    for order in (rows, rows[::-1]):
+        comparison = Comparison("NaN rows", tuple(order), {"dw": "dw = x·dz", "db": "db = dz"})
+        assert math.isnan(comparison.max_difference)
+        assert not comparison.agrees
+        assert all(math.isnan(largest) for largest in comparison.max_differences().values())
+        assert comparison.verdict() == (
+            "2 of 3 rows are NaN, and NaN equals nothing: the engine and the formulas DISAGREE."
+        )
+
+
+def test_l_layer_with_a_nan_lambda_says_which_rows_are_nan() -> None:
+    comparison = l_layer(lam=math.nan)  # the weight columns of D(l) are NaN, the bias columns are not
+    nan_rows = [row for row in comparison.rows if math.isnan(row.difference)]
+    assert (len(nan_rows), len(comparison.rows)) == (20, 26)
+    assert all(row.index[1] != 0 for row in nan_rows)
+    assert not comparison.agrees
+    assert "20 of 26 rows are NaN" in str(comparison) and "reproduces" not in str(comparison)
+    assert comparison._repr_html_().count('<tr style="color:#b00020">') == 20
 
 
 def test_rows_are_looked_up_by_name() -> None:
