@@ -227,11 +227,18 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     scaling them together keeps its direction. A remedy for exploding
     gradients: call it between ``backward()`` and ``step()``. Returns the norm
     before clipping, as ``torch.nn.utils.clip_grad_norm_`` does.
+
+    Like PyTorch: a NaN gradient makes the norm and every gradient NaN, and an
+    infinite one scales the others to 0 (and itself to NaN). A negative or NaN
+    `max_norm` is a ValueError (PyTorch would flip or poison the gradients).
     """
+    if not max_norm >= 0:
+        raise ValueError(f"clip_grad_norm: max_norm must be >= 0, got max_norm = {max_norm}")
     params = list(params)
-    total_norm = math.hypot(*(p.grad for p in params))
+    grads = [p.grad for p in params]
+    total_norm = math.nan if any(math.isnan(g) for g in grads) else math.hypot(*grads)  # hypot(inf, nan) is inf
     scale = max_norm / (total_norm + 1e-6)  # PyTorch's 1e-6 keeps a zero norm from dividing by 0
-    if scale < 1:
+    if math.isnan(scale) or scale < 1:
         for p in params:
             p.grad *= scale
     return total_norm

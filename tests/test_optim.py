@@ -74,6 +74,42 @@ def test_clip_grad_norm_matches_torch(torch: ModuleType, max_norm: float) -> Non
     assert clipped_norm == pytest.approx(min(norm, max_norm), rel=1e-5)
 
 
+NON_FINITE_GRADIENTS = [  # (gradients, the norm, the gradients after clipping to 1): PyTorch's numbers
+    ([NAN, 1.0, 0.0], NAN, [NAN, NAN, NAN]),  # a NaN anywhere makes every gradient NaN
+    ([math.inf, NAN, 1.0], NAN, [NAN, NAN, NAN]),
+    ([math.inf, 1.0, -2.0], math.inf, [NAN, 0.0, 0.0]),  # scaled by 1/inf = 0, and inf·0 is NaN
+]
+
+
+@pytest.mark.parametrize(("grads", "norm", "clipped"), NON_FINITE_GRADIENTS)
+def test_clip_grad_norm_with_a_nan_or_inf_gradient(grads: list[float], norm: float, clipped: list[float]) -> None:
+    params = [Value(1.0) for _ in grads]
+    for p, g in zip(params, grads):
+        p.grad = g
+    assert optim.clip_grad_norm(params, 1.0) == pytest.approx(norm, nan_ok=True)
+    assert [p.grad for p in params] == pytest.approx(clipped, nan_ok=True)
+
+
+@pytest.mark.parametrize(("grads", "norm", "clipped"), NON_FINITE_GRADIENTS)
+def test_clip_grad_norm_with_a_nan_or_inf_gradient_is_pytorchs(
+    torch: ModuleType, grads: list[float], norm: float, clipped: list[float]
+) -> None:
+    tensors = [torch.tensor(1.0, requires_grad=True) for _ in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g)
+    assert torch.nn.utils.clip_grad_norm_(tensors, 1.0).item() == pytest.approx(norm, nan_ok=True)
+    assert [t.grad.item() for t in tensors] == pytest.approx(clipped, nan_ok=True)
+
+
+@pytest.mark.parametrize("max_norm", [-1.0, NAN])
+def test_clip_grad_norm_refuses_a_negative_or_nan_max_norm(max_norm: float) -> None:
+    p = Value(1.0)
+    p.grad = 3.0
+    with pytest.raises(ValueError, match=f"^clip_grad_norm: max_norm must be >= 0, got max_norm = {max_norm}$"):
+        optim.clip_grad_norm([p], max_norm)
+    assert p.grad == 3.0
+
+
 def test_clip_grad_norm_leaves_zero_gradients_alone() -> None:
     params = [Value(1.0), Value(2.0)]
     assert optim.clip_grad_norm(params, 1.0) == 0.0
