@@ -10,8 +10,23 @@ Accuracy needs to know what a model's output means:
 
 - several outputs per example (``cross_entropy``): the largest one is the class;
 - one output: the example counts as right when output and label fall on the
-  same side of a `threshold`: 0.5 for probabilities (``binary_cross_entropy``),
-  0 otherwise (logits with labels 0/1, scores with labels −1/+1 for ``hinge_loss``).
+  same side of a `threshold`. Pass it, or leave it to `default_threshold`,
+  which looks at the labels and at the outputs being measured:
+
+  - labels −1/+1 (``hinge_loss``): 0;
+  - labels 0/1 and every output between 0 and 1: 0.5, for these are
+    probabilities (a sigmoid's, for ``binary_cross_entropy``);
+  - labels 0/1 and some output outside [0, 1]: 0, for these are logits
+    (``binary_cross_entropy_with_logits``).
+
+The loss function is never consulted, so a loss wrapped in a lambda reads
+the same. `fit` applies the rule to all the outputs of an epoch at once, and
+to the validation outputs on their own. The rule can misread logits that all
+happen to lie in [0, 1], or a regression onto 0/1 targets: pass `threshold`
+when you know what the outputs mean.
+
+`fit` checks its data before the first step: one label per input, every
+input a list of as many numbers as the first. Lists and numpy arrays both work.
 
 matplotlib (and tqdm for the progress bar) are imported only when used.
 """
@@ -25,7 +40,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd.engine import Value, no_grad
-from autograd.nn import binary_cross_entropy
 from autograd.optim import Optimizer
 
 if TYPE_CHECKING:
@@ -107,18 +121,26 @@ def _is_correct(output: Output, target: float, threshold: float) -> bool:
     return predicted_class(output) == target
 
 
-def _count_correct(outputs: Sequence[Output], targets: Sequence[float], threshold: float) -> int:
-    return sum(_is_correct(o, t, threshold) for o, t in zip(outputs, targets))
+def default_threshold(outputs: Sequence[Output], targets: Sequence[float]) -> float:
+    """Where one output splits into two classes, when the caller does not say.
+
+    0 for labels −1/+1; for labels 0/1, 0.5 when every output is a
+    probability in [0, 1], else 0 (see the module's docstring).
+    """
+    if any(target < 0 for target in targets):
+        return 0.0
+    probabilities = all(isinstance(output, Value) and 0 <= output.data <= 1 for output in outputs)
+    return 0.5 if probabilities else 0.0
 
 
-def accuracy(outputs: Sequence[Output], targets: Sequence[float], threshold: float = 0.0) -> float:
+def accuracy(outputs: Sequence[Output], targets: Sequence[float], threshold: float | None = None) -> float:
     """The fraction of examples whose output gives the target's class (see the module's docstring)."""
-    return _count_correct(outputs, targets, threshold) / len(outputs)
-
-
-def default_threshold(loss_fn: LossFunction) -> float:
-    """0.5 for a loss on probabilities (``binary_cross_entropy``), else 0."""
-    return 0.5 if loss_fn is binary_cross_entropy else 0.0
+    if len(outputs) != len(targets) or len(outputs) == 0:
+        counts = f"{len(outputs)} outputs and {len(targets)} labels"
+        raise ValueError(f"accuracy: needs one label per output, and some of each: got {counts}")
+    if threshold is None:
+        threshold = default_threshold(outputs, targets)
+    return sum(_is_correct(o, t, threshold) for o, t in zip(outputs, targets)) / len(outputs)
 
 
 @contextmanager
@@ -144,7 +166,22 @@ def evaluate(
     with evaluating(model):
         outputs = [model(x) for x in X]
         loss = loss_fn(outputs, list(y))
-    return loss.data, accuracy(outputs, y, default_threshold(loss_fn) if threshold is None else threshold)
+    return loss.data, accuracy(outputs, y, threshold)
+
+
+def _check_examples(what: str, X: Sequence[Sequence[float]], y: Sequence[float], width: int | None = None) -> None:
+    """Refuse data with a label missing or over, or inputs of other lengths than the first's (or `width`)."""
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(
+            f"{what}: needs one label per input, and some of each: got {len(X)} inputs and {len(y)} labels"
+        )
+    for i, x in enumerate(X):
+        if not hasattr(x, "__len__"):
+            raise ValueError(f"{what}: every input must be a list of numbers, but input {i} is {x!r}")
+    expected = len(X[0]) if width is None else width
+    for i, x in enumerate(X):
+        if len(x) != expected:
+            raise ValueError(f"{what}: every input needs {expected} numbers, but input {i} is {x!r}")
 
 
 def _progress_bar(epochs: int) -> tqdm[Any] | None:
@@ -187,14 +224,21 @@ def fit(
     - `lr_schedule(epoch)`: the learning rate for each epoch (counted from 0).
     - `threshold`: for one-output models, see the module's docstring.
     - `progress`: show a tqdm progress bar, if tqdm is installed.
+
+    `X` and `y` (and the validation data) are lists or numpy arrays; data that
+    cannot be trained on is a ValueError before the first step.
     """
-    if len(X) != len(y) or not X:
-        raise ValueError(f"fit needs as many labels as inputs, and some of each: got {len(X)} and {len(y)}")
+    _check_examples("fit", X, y)
+    if validation is not None:
+        _check_examples("validation", *validation, width=len(X[0]))
+    if epochs < 1:
+        raise ValueError(f"fit: epochs must be at least 1, got epochs = {epochs}")
     if batch_size is not None and batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        raise ValueError(f"fit: batch_size must be at least 1, got batch_size = {batch_size}")
     if patience is not None and validation is None:
-        raise ValueError("early stopping watches the validation loss: pass validation=(X_val, y_val)")
-    threshold = default_threshold(loss_fn) if threshold is None else threshold
+        raise ValueError("fit: early stopping watches the validation loss: pass validation=(X_val, y_val)")
+    if patience is not None and patience < 0:
+        raise ValueError(f"fit: patience must be >= 0, got patience = {patience}")
     rng = random.Random(seed)
     order = list(range(len(X)))
     size = batch_size or len(X)
@@ -209,7 +253,8 @@ def fit(
         model.train()
         if batch_size is not None:
             rng.shuffle(order)
-        loss_sum, correct = 0.0, 0
+        loss_sum = 0.0
+        epoch_outputs: list[Output] = []
         for start in range(0, len(order), size):
             batch = order[start : start + size]
             targets = [y[i] for i in batch]
@@ -222,9 +267,9 @@ def fit(
             optimizer.step()  # the optimizer: moves every parameter using its grad
 
             loss_sum += loss.data * len(batch)
-            correct += _count_correct(outputs, targets, threshold)
+            epoch_outputs += outputs
         history.train_loss.append(loss_sum / len(X))
-        history.train_accuracy.append(correct / len(X))
+        history.train_accuracy.append(accuracy(epoch_outputs, [y[i] for i in order], threshold))
         summary = {"loss": history.train_loss[-1], "accuracy": history.train_accuracy[-1]}
 
         if validation is not None:
