@@ -302,7 +302,7 @@ def plot_decision_boundary(
     X: Sequence[Sequence[float]],
     y: Sequence[float],
     *,
-    threshold: float = 0.0,
+    threshold: float | None = None,
     resolution: int = 50,
     margin: float = 0.5,
     ax: Axes | None = None,
@@ -310,26 +310,53 @@ def plot_decision_boundary(
     """Colour the plane by the class the model predicts, and draw the labelled points on top.
 
     For 2-D inputs. A one-output model predicts class 1 where its output is
-    above `threshold` (pass 0.5 for a sigmoid output); several outputs, the
-    largest. The grid has `resolution` points a side and reaches `margin` past
-    the data. Draws into `ax` when given, else a new figure; returns the Axes.
+    above `threshold`, by default decided as for accuracy from the labels
+    and the outputs on `X` (0.5 for a sigmoid's probabilities, else 0).
+    With several outputs the largest wins, and the labels must be the class
+    indices 0 … n−1. The grid has `resolution` points a side and reaches
+    `margin` past the data. Draws into `ax` when given, else a new figure;
+    returns the Axes.
     """
     import matplotlib.pyplot as plt
     import numpy as np
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+    _check_examples("plot_decision_boundary", X, y, width=2)
     first, second = zip(*X)
     xs = np.linspace(min(first) - margin, max(first) + margin, resolution)
     ys = np.linspace(min(second) - margin, max(second) + margin, resolution)
     with evaluating(model):
-        one_output = isinstance(model(list(X[0])), Value)
-        regions = [[predicted_class(model([a, b]), threshold) for a in xs.tolist()] for b in ys.tolist()]
-    labels = [int(label > threshold) for label in y] if one_output else [int(label) for label in y]
-
-    n_classes = max(max(map(max, regions)), max(labels)) + 1
-    colors = plt.get_cmap("tab10").colors[:n_classes]  # type: ignore[attr-defined]
+        outputs = [model(list(x)) for x in X]
+        cut = default_threshold(outputs, y) if threshold is None else threshold
+        if isinstance(outputs[0], Value):
+            n_classes, labels = 2, [int(label > cut) for label in y]
+        else:
+            n_classes, labels = len(outputs[0]), _class_indices(y, len(outputs[0]))
+        regions = [[predicted_class(model([a, b]), cut) for a in xs.tolist()] for b in ys.tolist()]
+    colors = _class_colors(n_classes)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
     ax.contourf(xs, ys, regions, levels=np.arange(n_classes + 1) - 0.5, colors=colors, alpha=0.3)
     ax.scatter(first, second, c=[colors[k] for k in labels], edgecolors="black", linewidths=0.5)
     ax.set(xlabel="x1", ylabel="x2", title="decision boundary")
     return ax
+
+
+def _class_indices(labels: Sequence[float], n_classes: int) -> list[int]:
+    """The labels as class indices; any other label would be drawn in another class's colour, so it is refused."""
+    for label in labels:
+        if label not in range(n_classes):
+            raise ValueError(
+                f"plot_decision_boundary: a model with {n_classes} outputs needs labels 0 to {n_classes - 1}, "
+                f"got {label}"
+            )
+    return [int(label) for label in labels]
+
+
+def _class_colors(n_classes: int) -> list[tuple[float, ...]]:
+    """One colour per class: matplotlib's ten distinct ones, or for more, colours spread along a colour map."""
+    import matplotlib.pyplot as plt
+
+    if n_classes <= 10:
+        return list(plt.get_cmap("tab10").colors[:n_classes])  # type: ignore[attr-defined]
+    colormap = plt.get_cmap("turbo")
+    return [colormap(k / (n_classes - 1)) for k in range(n_classes)]

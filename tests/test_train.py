@@ -338,6 +338,44 @@ def test_decision_boundary_of_a_binary_model() -> None:
     assert model.training  # the drawing used eval mode and put the mode back
 
 
+def _regions(ax: matplotlib.axes.Axes) -> list[np.ndarray]:
+    return [path.vertices for path in ax.collections[0].get_paths()]  # type: ignore[attr-defined]
+
+
+def test_decision_boundary_of_a_sigmoid_model_is_drawn_at_one_half() -> None:
+    model = MLP(2, [6, 1], output_activation="sigmoid", seed=0)
+    _fit_moons(model, epochs=5)
+    drawn = _regions(plot_decision_boundary(model, X, Y, resolution=20))
+    at_one_half = _regions(plot_decision_boundary(model, X, Y, resolution=20, threshold=0.5))
+    at_zero = _regions(plot_decision_boundary(model, X, Y, resolution=20, threshold=0.0))
+    assert len(drawn) == len(at_one_half) and all(np.array_equal(a, b) for a, b in zip(drawn, at_one_half))
+    assert len(drawn) != len(at_zero) or not all(np.array_equal(a, b) for a, b in zip(drawn, at_zero))
+
+
+def test_decision_boundary_of_more_classes_than_ten_colours() -> None:
+    X12, y12 = make_blobs(48, centers=12, seed=0)
+    ax = plot_decision_boundary(MLP(2, [4, 12], seed=0), X12, y12, resolution=10)
+    assert len(set(_point_colors(ax))) == 12
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [([0, 1, -1], "got -1"), ([0, 1, 3], "got 3"), ([0, 1, 1.5], "got 1.5")],
+)
+def test_decision_boundary_refuses_labels_that_are_not_class_indices(labels: list[float], message: str) -> None:
+    with pytest.raises(
+        ValueError, match=rf"^plot_decision_boundary: a model with 3 outputs needs labels 0 to 2, {message}$"
+    ):
+        plot_decision_boundary(MLP(2, [4, 3], seed=0), X[:3], labels, resolution=5)
+
+
+def test_decision_boundary_refuses_inputs_that_are_not_points_of_the_plane() -> None:
+    with pytest.raises(
+        ValueError, match=r"^plot_decision_boundary: every input needs 2 numbers, but input 0 is \[1.0, 2.0, 3.0\]$"
+    ):
+        plot_decision_boundary(MLP(3, [4, 1], seed=0), [[1.0, 2.0, 3.0]], [1])
+
+
 def test_decision_boundary_of_a_three_class_model_draws_into_given_axes() -> None:
     X3, y3 = make_blobs(30, centers=3, seed=0)
     _, given = plt.subplots()
