@@ -18,7 +18,12 @@ difference. ``print()`` it for a plain-text table; a notebook shows it as HTML.
 
 ``hidden`` is the hidden activation g1: "tanh", "relu" or "sigmoid". Data and
 weights are drawn from ``numpy.random.default_rng(seed)`` and copied into the
-`autograd.nn` model, so both sides use the same numbers.
+`autograd.nn` model, so both sides use the same numbers. Sizes (n0, n1, m,
+the layer sizes) must be whole numbers of at least 1 and seeds at least 0:
+anything else is a ValueError naming the argument.
+
+A NaN anywhere makes the comparison disagree: NaN equals nothing, so a table
+with NaN rows never says that the engine reproduces the lecture.
 
 The formula side is in its own functions (`logistic_regression_formulas`,
 `two_layer_one_example_formulas`, `two_layer_formulas`, `l_layer_formulas`),
@@ -42,6 +47,7 @@ import math
 import textwrap
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 from numpy.typing import NDArray
@@ -245,6 +251,14 @@ def _hidden(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], Arra
     return HIDDEN_ACTIVATIONS[name]
 
 
+def _check_sizes(function: str, seed: int, **sizes: int) -> None:
+    """Refuse a size below 1 or a negative seed, naming it, before numpy fails on it less clearly."""
+    for name, value in {**sizes, "seed": seed}.items():
+        least = 0 if name == "seed" else 1
+        if not isinstance(value, Integral) or value < least:
+            raise ValueError(f"{function}: {name} must be a whole number >= {least}, got {name} = {value!r}")
+
+
 def _check_shapes(*checks: tuple[str, Array, Array]) -> None:
     """The lecture's advice: every dfoo has the shape of foo (it catches most backprop bugs)."""
     for name, dfoo, foo in checks:
@@ -335,6 +349,7 @@ def logistic_regression_formulas(x: Array, y: Array, w: Array, b: Array) -> dict
 
 def logistic_regression(n0: int = 3, seed: int = 0) -> Comparison:
     """One sigmoid neuron, ``z = wᵀx + b``, ``a = σ(z)``, loss L(a, y): the engine against da, dz, dw, db."""
+    _check_sizes("logistic_regression", seed, n0=n0)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n0, 1))
     y = rng.integers(0, 2, (1, 1)).astype(np.float64)
@@ -432,6 +447,7 @@ def two_layer_one_example_formulas(
 
 def two_layer_one_example(hidden: str = "tanh", n0: int = 3, n1: int = 4, seed: int = 0) -> Comparison:
     """The two-layer network on one example: the engine against dz2, dW2, db2, dz1, dW1, db1."""
+    _check_sizes("two_layer_one_example", seed, n0=n0, n1=n1)
     g1_prime = _hidden(hidden)[2].format(z="z1")
     X, Y, W1, b1, W2, b2 = _two_layer_setup(n0, n1, 1, seed)
     model = _two_layer_model(hidden, W1, b1, W2, b2)
@@ -490,6 +506,7 @@ def two_layer_formulas(
 
 def two_layer(hidden: str = "tanh", n0: int = 3, n1: int = 4, m: int = 5, seed: int = 0) -> Comparison:
     """The two-layer network on m examples, cost J = (1/m)·Σ L(A2, Y): the engine against dW2, db2, dW1, db1."""
+    _check_sizes("two_layer", seed, n0=n0, n1=n1, m=m)
     g1_prime = _hidden(hidden)[2].format(z="Z1")
     X, Y, W1, b1, W2, b2 = _two_layer_setup(n0, n1, m, seed)
     model = _two_layer_model(hidden, W1, b1, W2, b2)
@@ -591,6 +608,7 @@ def l_layer(
     _check_slips(slips)
     if len(sizes) < 2:
         raise ValueError(f"l_layer needs at least two layer sizes, got {sizes}")
+    _check_sizes("l_layer", seed, m=m, **{f"sizes[{k}]": size for k, size in enumerate(sizes)})
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((sizes[0], m))
     Y = rng.integers(0, 2, (sizes[-1], m)).astype(np.float64)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
@@ -206,6 +207,26 @@ def test_both_slips_disagree_and_explain_themselves() -> None:
     assert comparison.max_difference > 0.01
     assert SLIPS["derivative"] in comparison.note and SLIPS["bias"] in comparison.note
     assert "since l ≠ 0" in str(comparison)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: logistic_regression(n0=0), "logistic_regression: n0 must be a whole number >= 1, got n0 = 0"),
+        (lambda: logistic_regression(seed=-1), "logistic_regression: seed must be a whole number >= 0, got seed = -1"),
+        (lambda: two_layer_one_example(n1=0), "two_layer_one_example: n1 must be a whole number >= 1, got n1 = 0"),
+        (lambda: two_layer(m=0), "two_layer: m must be a whole number >= 1, got m = 0"),
+        (lambda: two_layer(m=2.5), "two_layer: m must be a whole number >= 1, got m = 2.5"),
+        (lambda: l_layer(m=-3), "l_layer: m must be a whole number >= 1, got m = -3"),
+        (lambda: l_layer(sizes=(3, 0, 2)), r"l_layer: sizes\[1\] must be a whole number >= 1, got sizes\[1\] = 0"),
+        (lambda: l_layer(seed=-1), "l_layer: seed must be a whole number >= 0, got seed = -1"),
+    ],
+)
+def test_sizes_below_1_and_negative_seeds_are_refused_naming_the_argument(
+    call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        call()
 
 
 def test_unknown_slip_is_refused() -> None:
