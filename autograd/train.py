@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -184,12 +184,17 @@ def _check_examples(what: str, X: Sequence[Sequence[float]], y: Sequence[float],
             raise ValueError(f"{what}: every input needs {expected} numbers, but input {i} is {x!r}")
 
 
-def _progress_bar(epochs: int) -> tqdm[Any] | None:
-    """tqdm's text progress bar (it needs no widgets in a notebook), or None without tqdm."""
+def _progress_bar(epochs: int, show: bool) -> AbstractContextManager[tqdm[Any] | None]:
+    """tqdm's text progress bar (it needs no widgets in a notebook), closed when the ``with`` block ends.
+
+    None instead when not shown, or without tqdm.
+    """
+    if not show:
+        return nullcontext()
     try:
         from tqdm import tqdm
     except ImportError:
-        return None
+        return nullcontext()
     return tqdm(total=epochs, unit="epoch")
 
 
@@ -245,52 +250,49 @@ def fit(
     parameters = model.parameters()
     best_parameters = [p.data for p in parameters]
     history = History()
-    bar = _progress_bar(epochs) if progress else None
+    with _progress_bar(epochs, progress) as bar:  # closed however training ends, Ctrl-C included
+        for epoch in range(epochs):
+            if lr_schedule is not None:
+                optimizer.lr = lr_schedule(epoch)
+            model.train()
+            if batch_size is not None:
+                rng.shuffle(order)
+            loss_sum = 0.0
+            epoch_outputs: list[Output] = []
+            for start in range(0, len(order), size):
+                batch = order[start : start + size]
+                targets = [y[i] for i in batch]
+                outputs = [model(X[i]) for i in batch]
+                loss = loss_fn(outputs, targets)
+                objective = loss + penalty(model) if penalty is not None else loss
 
-    for epoch in range(epochs):
-        if lr_schedule is not None:
-            optimizer.lr = lr_schedule(epoch)
-        model.train()
-        if batch_size is not None:
-            rng.shuffle(order)
-        loss_sum = 0.0
-        epoch_outputs: list[Output] = []
-        for start in range(0, len(order), size):
-            batch = order[start : start + size]
-            targets = [y[i] for i in batch]
-            outputs = [model(X[i]) for i in batch]
-            loss = loss_fn(outputs, targets)
-            objective = loss + penalty(model) if penalty is not None else loss
+                optimizer.zero_grad()
+                objective.backward()  # backpropagation: fills every parameter's grad
+                optimizer.step()  # the optimizer: moves every parameter using its grad
 
-            optimizer.zero_grad()
-            objective.backward()  # backpropagation: fills every parameter's grad
-            optimizer.step()  # the optimizer: moves every parameter using its grad
+                loss_sum += loss.data * len(batch)
+                epoch_outputs += outputs
+            history.train_loss.append(loss_sum / len(X))
+            history.train_accuracy.append(accuracy(epoch_outputs, [y[i] for i in order], threshold))
+            summary = {"loss": history.train_loss[-1], "accuracy": history.train_accuracy[-1]}
 
-            loss_sum += loss.data * len(batch)
-            epoch_outputs += outputs
-        history.train_loss.append(loss_sum / len(X))
-        history.train_accuracy.append(accuracy(epoch_outputs, [y[i] for i in order], threshold))
-        summary = {"loss": history.train_loss[-1], "accuracy": history.train_accuracy[-1]}
+            if validation is not None:
+                val_loss, val_accuracy = evaluate(model, *validation, loss_fn, threshold)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(val_accuracy)
+                summary |= {"val_loss": val_loss, "val_accuracy": val_accuracy}
+                if history.best_epoch is None or val_loss < history.val_loss[history.best_epoch]:
+                    history.best_epoch = epoch
+                    best_parameters = [p.data for p in parameters]
+                elif patience is not None and epoch - history.best_epoch >= patience:
+                    history.stopped_early = True
 
-        if validation is not None:
-            val_loss, val_accuracy = evaluate(model, *validation, loss_fn, threshold)
-            history.val_loss.append(val_loss)
-            history.val_accuracy.append(val_accuracy)
-            summary |= {"val_loss": val_loss, "val_accuracy": val_accuracy}
-            if history.best_epoch is None or val_loss < history.val_loss[history.best_epoch]:
-                history.best_epoch = epoch
-                best_parameters = [p.data for p in parameters]
-            elif patience is not None and epoch - history.best_epoch >= patience:
-                history.stopped_early = True
+            if bar is not None:
+                bar.set_postfix(summary)
+                bar.update()
+            if history.stopped_early:
+                break
 
-        if bar is not None:
-            bar.set_postfix(summary)
-            bar.update()
-        if history.stopped_early:
-            break
-
-    if bar is not None:
-        bar.close()
     if patience is not None:
         for p, best in zip(parameters, best_parameters):
             p.data = best

@@ -196,6 +196,24 @@ def test_the_progress_bar_shows_with_tqdm(capsys: pytest.CaptureFixture[str]) ->
     assert "3/3" in capsys.readouterr().err
 
 
+def test_the_progress_bar_is_closed_when_training_is_interrupted(capsys: pytest.CaptureFixture[str]) -> None:
+    batches = 0
+
+    def interrupted_in_epoch_3(outputs: list[Value], targets: list[float]) -> Value:
+        nonlocal batches
+        batches += 1
+        if batches == 3:
+            raise KeyboardInterrupt  # what Ctrl-C raises
+        return binary_cross_entropy_with_logits(outputs, targets)
+
+    model = _moons_model()
+    try:
+        fit(model, X, Y, interrupted_in_epoch_3, Adam(model.parameters()), epochs=10)
+    except KeyboardInterrupt:  # read while the exception is live: a bar left open is only closed when it dies
+        last_state = capsys.readouterr().err.split("\r")[-1]  # tqdm redraws its line after a carriage return
+    assert " 2/10 " in last_state and last_state.endswith("\n")  # two epochs done, and the line ended
+
+
 def test_training_works_without_tqdm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setitem(sys.modules, "tqdm", None)  # `import tqdm` now raises ImportError
     history = _fit_moons(_moons_model(), epochs=3, progress=True)
