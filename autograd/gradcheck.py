@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,11 +22,18 @@ def _evaluate(f: Function, numbers: Sequence[float]) -> float:
     return out.data if isinstance(out, Value) else float(out)
 
 
+def _check_step(eps: float) -> None:
+    if not 0 < eps < math.inf:
+        raise ValueError(f"eps must be a positive finite step, got eps = {eps}")
+
+
 def numerical_grad(f: Function, inputs: Sequence[Value | Number], eps: float = 1e-6) -> list[float]:
     """d f / d input for each input, by central differences: (f(x+ε) − f(x−ε)) / 2ε.
 
-    `f` takes one Value per input and returns a Value.
+    `f` takes one Value per input and returns a Value. The step `eps` must be
+    a positive finite number.
     """
+    _check_step(eps)
     numbers = [leaf.data for leaf in _leaves(inputs)]
     grads = []
     for i in range(len(numbers)):
@@ -72,8 +80,13 @@ def gradcheck(
 
     An input passes when ``|analytic − numeric| <= atol + rtol·|numeric|``
     (PyTorch's defaults). The result is truthy when every input passes, and
-    names the input where the two differ most.
+    names the input where the two differ most; a NaN on either side never
+    passes and counts as the largest difference.
     """
+    _check_step(eps)
+    for name, tolerance in (("atol", atol), ("rtol", rtol)):
+        if not tolerance >= 0:
+            raise ValueError(f"{name} must be >= 0, got {name} = {tolerance}")
     leaves = _leaves(inputs)
     out = f(*leaves)
     if not isinstance(out, Value):
@@ -87,5 +100,6 @@ def gradcheck(
     numeric = numerical_grad(f, leaves, eps)
     errors = [abs(a - n) for a, n in zip(analytic, numeric)]
     passed = all(e <= atol + rtol * abs(n) for e, n in zip(errors, numeric))
-    worst = max(range(len(errors)), key=errors.__getitem__, default=0)
+    # max() would skip a NaN that is not first: rank NaN above every number
+    worst = max(range(len(errors)), key=lambda i: math.inf if math.isnan(errors[i]) else errors[i], default=0)
     return GradcheckResult(analytic, numeric, worst, errors[worst] if errors else 0.0, passed)

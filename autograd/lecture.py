@@ -18,7 +18,12 @@ difference. ``print()`` it for a plain-text table; a notebook shows it as HTML.
 
 ``hidden`` is the hidden activation g1: "tanh", "relu" or "sigmoid". Data and
 weights are drawn from ``numpy.random.default_rng(seed)`` and copied into the
-`autograd.nn` model, so both sides use the same numbers.
+`autograd.nn` model, so both sides use the same numbers. Sizes (n0, n1, m,
+the layer sizes) must be whole numbers of at least 1 and seeds at least 0:
+anything else is a ValueError naming the argument.
+
+A NaN anywhere makes the comparison disagree: NaN equals nothing, so a table
+with NaN rows never says that the engine reproduces the lecture.
 
 The formula side is in its own functions (`logistic_regression_formulas`,
 `two_layer_one_example_formulas`, `two_layer_formulas`, `l_layer_formulas`),
@@ -38,9 +43,11 @@ where, and by how much, the engine disagrees.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 from numpy.typing import NDArray
@@ -93,20 +100,20 @@ class Comparison:
 
     @property
     def max_difference(self) -> float:
-        """The largest |engine − formula| over every row."""
-        return max(abs(row.difference) for row in self.rows)
+        """The largest |engine − formula| over every row; NaN when any row is NaN."""
+        return _largest(row.difference for row in self.rows)
 
     @property
     def agrees(self) -> bool:
-        """True when every row agrees to `tolerance`."""
+        """True when every row agrees to `tolerance` (a NaN row never does)."""
         return self.max_difference <= self.tolerance
 
     def max_differences(self) -> dict[str, float]:
-        """The largest |engine − formula| of each quantity, in the lecture's order."""
-        largest: dict[str, float] = {}
+        """The largest |engine − formula| of each quantity, in the lecture's order; NaN as above."""
+        by_quantity: dict[str, list[float]] = {}
         for row in self.rows:
-            largest[row.quantity] = max(largest.get(row.quantity, 0.0), abs(row.difference))
-        return largest
+            by_quantity.setdefault(row.quantity, []).append(row.difference)
+        return {quantity: _largest(differences) for quantity, differences in by_quantity.items()}
 
     def __getitem__(self, name: str) -> Row:
         """The row called `name`, e.g. ``comparison["dW1[0, 2]"]``."""
@@ -117,6 +124,12 @@ class Comparison:
 
     def verdict(self) -> str:
         """One sentence: the largest difference and whether the two sides agree."""
+        nan_rows = sum(math.isnan(row.difference) for row in self.rows)
+        if nan_rows:
+            return (
+                f"{nan_rows} of {len(self.rows)} rows are NaN, and NaN equals nothing: "
+                "the engine and the formulas DISAGREE."
+            )
         largest = f"Largest |engine − formula|: {_difference(self.max_difference)}"
         if self.agrees:
             return f"{largest} ≤ {self.tolerance:g}: the engine reproduces the lecture."
@@ -164,6 +177,12 @@ class Comparison:
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             f"<ul>{lines}</ul><p><strong>{html.escape(self.verdict())}</strong></p>{note}</div>"
         )
+
+
+def _largest(differences: Iterable[float]) -> float:
+    """The largest |difference|, or NaN when any is NaN (Python's max() keeps a NaN only when it comes first)."""
+    sizes = [abs(difference) for difference in differences]
+    return math.nan if any(math.isnan(size) for size in sizes) else max(sizes, default=0.0)
 
 
 def _number(x: float) -> str:
@@ -230,6 +249,14 @@ def _hidden(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], Arra
     if name not in HIDDEN_ACTIVATIONS:
         raise ValueError(f"unknown hidden activation {name!r}; choose one of {', '.join(HIDDEN_ACTIVATIONS)}")
     return HIDDEN_ACTIVATIONS[name]
+
+
+def _check_sizes(function: str, seed: int, **sizes: int) -> None:
+    """Refuse a size below 1 or a negative seed, naming it, before numpy fails on it less clearly."""
+    for name, value in {**sizes, "seed": seed}.items():
+        least = 0 if name == "seed" else 1
+        if not isinstance(value, Integral) or value < least:
+            raise ValueError(f"{function}: {name} must be a whole number >= {least}, got {name} = {value!r}")
 
 
 def _check_shapes(*checks: tuple[str, Array, Array]) -> None:
@@ -322,6 +349,7 @@ def logistic_regression_formulas(x: Array, y: Array, w: Array, b: Array) -> dict
 
 def logistic_regression(n0: int = 3, seed: int = 0) -> Comparison:
     """One sigmoid neuron, ``z = wᵀx + b``, ``a = σ(z)``, loss L(a, y): the engine against da, dz, dw, db."""
+    _check_sizes("logistic_regression", seed, n0=n0)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n0, 1))
     y = rng.integers(0, 2, (1, 1)).astype(np.float64)
@@ -419,6 +447,7 @@ def two_layer_one_example_formulas(
 
 def two_layer_one_example(hidden: str = "tanh", n0: int = 3, n1: int = 4, seed: int = 0) -> Comparison:
     """The two-layer network on one example: the engine against dz2, dW2, db2, dz1, dW1, db1."""
+    _check_sizes("two_layer_one_example", seed, n0=n0, n1=n1)
     g1_prime = _hidden(hidden)[2].format(z="z1")
     X, Y, W1, b1, W2, b2 = _two_layer_setup(n0, n1, 1, seed)
     model = _two_layer_model(hidden, W1, b1, W2, b2)
@@ -477,6 +506,7 @@ def two_layer_formulas(
 
 def two_layer(hidden: str = "tanh", n0: int = 3, n1: int = 4, m: int = 5, seed: int = 0) -> Comparison:
     """The two-layer network on m examples, cost J = (1/m)·Σ L(A2, Y): the engine against dW2, db2, dW1, db1."""
+    _check_sizes("two_layer", seed, n0=n0, n1=n1, m=m)
     g1_prime = _hidden(hidden)[2].format(z="Z1")
     X, Y, W1, b1, W2, b2 = _two_layer_setup(n0, n1, m, seed)
     model = _two_layer_model(hidden, W1, b1, W2, b2)
@@ -578,6 +608,7 @@ def l_layer(
     _check_slips(slips)
     if len(sizes) < 2:
         raise ValueError(f"l_layer needs at least two layer sizes, got {sizes}")
+    _check_sizes("l_layer", seed, m=m, **{f"sizes[{k}]": size for k, size in enumerate(sizes)})
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((sizes[0], m))
     Y = rng.integers(0, 2, (sizes[-1], m)).astype(np.float64)

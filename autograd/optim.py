@@ -9,6 +9,15 @@ training step has two separate parts, and an optimizer is only the second::
 
 The learning rate is a plain attribute, so decaying it by hand works:
 ``optimizer.lr = 1.0 - 0.9 * k / 100``.
+
+Options are checked as PyTorch checks them: a negative or NaN ``lr``,
+``momentum``, ``weight_decay`` or ``eps``, or ``betas`` outside [0, 1), is a
+ValueError naming the option and its value. Two checks go further than
+PyTorch: NaN is refused by `SGD` too, and RMSprop's ``alpha`` must be in
+[0, 1) like Adam's ``betas`` (PyTorch lets alpha ≥ 1 through, where the
+average of squared gradients never moves or goes negative). ``eps = 0`` is
+allowed, and a parameter whose gradients have all been 0 then stays where it
+is (PyTorch would make it NaN by dividing 0 by 0).
 """
 
 from __future__ import annotations
@@ -36,8 +45,8 @@ class Optimizer:
                 raise TypeError(f"optimizer parameters must be Values, got {type(p).__name__}: {p!r}")
         if len(set(self.params)) != len(self.params):
             raise ValueError("a parameter appears more than once, so each step would move it twice")
-        if lr < 0:
-            raise ValueError(f"learning rate must be >= 0, got lr = {lr}")
+        self._check("lr", lr)
+        self._check("weight_decay", weight_decay)
         self.lr = lr
         self.weight_decay = weight_decay
         self.steps = 0  # how many times step() has run; Adam's bias correction needs it
@@ -60,6 +69,30 @@ class Optimizer:
         """How much to subtract from parameter `i`, whose gradient is `grad`."""
         raise NotImplementedError
 
+    def _check(self, name: str, value: float, *, decay: bool = False) -> None:
+        """Refuse an option below 0 or NaN, or a decay rate outside [0, 1), naming it and its value."""
+        if decay and not 0 <= value < 1:
+            raise ValueError(f"{type(self).__name__}: {name} must be in [0, 1), got {name} = {value}")
+        if not value >= 0:
+            raise ValueError(f"{type(self).__name__}: {name} must be >= 0, got {name} = {value}")
+
+    def _divide(self, i: int, numerator: float, square_average: float, eps: float) -> float:
+        """``numerator / (√square_average + eps)``: how Adagrad, RMSprop and Adam scale a step.
+
+        With eps = 0 a parameter whose gradients have all been 0 would divide
+        0 by 0; it takes no step instead. Anything else over 0 (only Adam with
+        betas[1] = 0 gets there) would be an infinite step, and is refused.
+        """
+        if numerator == 0:
+            return 0.0
+        denominator = math.sqrt(square_average) + eps
+        if denominator == 0:
+            raise ValueError(
+                f"{type(self).__name__}: parameter {i}'s step divides {numerator:g} by zero "
+                "(its average of squared gradients is 0, and eps = 0): use eps > 0"
+            )
+        return numerator / denominator
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent: ``p -= lr·g``, optionally with momentum.
@@ -80,8 +113,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr, weight_decay)
+        self._check("momentum", momentum)
         if nesterov and momentum <= 0:
-            raise ValueError("Nesterov momentum needs momentum > 0")
+            raise ValueError(f"SGD: Nesterov momentum needs momentum > 0, got momentum = {momentum}")
         self.momentum = momentum
         self.nesterov = nesterov
         self.velocity = [0.0] * len(self.params)
@@ -104,12 +138,13 @@ class Adagrad(Optimizer):
         self, params: Iterable[Value], lr: float = 1e-2, *, weight_decay: float = 0.0, eps: float = 1e-10
     ) -> None:
         super().__init__(params, lr, weight_decay)
+        self._check("eps", eps)
         self.eps = eps
         self.sum_of_squares = [0.0] * len(self.params)
 
     def change(self, i: int, grad: float) -> float:
         self.sum_of_squares[i] += grad * grad
-        return self.lr * grad / (math.sqrt(self.sum_of_squares[i]) + self.eps)
+        return self.lr * self._divide(i, grad, self.sum_of_squares[i], self.eps)
 
 
 class RMSprop(Optimizer):
@@ -130,6 +165,9 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
+        self._check("alpha", alpha, decay=True)
+        self._check("eps", eps)
+        self._check("momentum", momentum)
         self.alpha = alpha
         self.eps = eps
         self.momentum = momentum
@@ -138,7 +176,7 @@ class RMSprop(Optimizer):
 
     def change(self, i: int, grad: float) -> float:
         self.square_average[i] = self.alpha * self.square_average[i] + (1 - self.alpha) * grad * grad
-        scaled = grad / (math.sqrt(self.square_average[i]) + self.eps)
+        scaled = self._divide(i, grad, self.square_average[i], self.eps)
         if self.momentum:
             self.velocity[i] = self.momentum * self.velocity[i] + scaled
             scaled = self.velocity[i]
@@ -164,6 +202,11 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
+        if len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got betas = {betas}")
+        for k, beta in enumerate(betas):
+            self._check(f"betas[{k}]", beta, decay=True)
+        self._check("eps", eps)
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.mean = [0.0] * len(self.params)
@@ -174,7 +217,7 @@ class Adam(Optimizer):
         self.square_mean[i] = self.beta2 * self.square_mean[i] + (1 - self.beta2) * grad * grad
         mean_corrected = self.mean[i] / (1 - self.beta1**self.steps)
         square_mean_corrected = self.square_mean[i] / (1 - self.beta2**self.steps)
-        return self.lr * mean_corrected / (math.sqrt(square_mean_corrected) + self.eps)
+        return self.lr * self._divide(i, mean_corrected, square_mean_corrected, self.eps)
 
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
@@ -184,11 +227,18 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     scaling them together keeps its direction. A remedy for exploding
     gradients: call it between ``backward()`` and ``step()``. Returns the norm
     before clipping, as ``torch.nn.utils.clip_grad_norm_`` does.
+
+    Like PyTorch: a NaN gradient makes the norm and every gradient NaN, and an
+    infinite one scales the others to 0 (and itself to NaN). A negative or NaN
+    `max_norm` is a ValueError (PyTorch would flip or poison the gradients).
     """
+    if not max_norm >= 0:
+        raise ValueError(f"clip_grad_norm: max_norm must be >= 0, got max_norm = {max_norm}")
     params = list(params)
-    total_norm = math.hypot(*(p.grad for p in params))
+    grads = [p.grad for p in params]
+    total_norm = math.nan if any(math.isnan(g) for g in grads) else math.hypot(*grads)  # hypot(inf, nan) is inf
     scale = max_norm / (total_norm + 1e-6)  # PyTorch's 1e-6 keeps a zero norm from dividing by 0
-    if scale < 1:
+    if math.isnan(scale) or scale < 1:
         for p in params:
             p.grad *= scale
     return total_norm

@@ -10,8 +10,23 @@ Accuracy needs to know what a model's output means:
 
 - several outputs per example (``cross_entropy``): the largest one is the class;
 - one output: the example counts as right when output and label fall on the
-  same side of a `threshold`: 0.5 for probabilities (``binary_cross_entropy``),
-  0 otherwise (logits with labels 0/1, scores with labels −1/+1 for ``hinge_loss``).
+  same side of a `threshold`. Pass it, or leave it to `default_threshold`,
+  which looks at the labels and at the outputs being measured:
+
+  - labels −1/+1 (``hinge_loss``): 0;
+  - labels 0/1 and every output between 0 and 1: 0.5, for these are
+    probabilities (a sigmoid's, for ``binary_cross_entropy``);
+  - labels 0/1 and some output outside [0, 1]: 0, for these are logits
+    (``binary_cross_entropy_with_logits``).
+
+The loss function is never consulted, so a loss wrapped in a lambda reads
+the same. `fit` applies the rule to all the outputs of an epoch at once, and
+to the validation outputs on their own. The rule can misread logits that all
+happen to lie in [0, 1], or a regression onto 0/1 targets: pass `threshold`
+when you know what the outputs mean.
+
+`fit` checks its data before the first step: one label per input, every
+input a list of as many numbers as the first. Lists and numpy arrays both work.
 
 matplotlib (and tqdm for the progress bar) are imported only when used.
 """
@@ -20,12 +35,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd.engine import Value, no_grad
-from autograd.nn import binary_cross_entropy
 from autograd.optim import Optimizer
 
 if TYPE_CHECKING:
@@ -107,18 +121,26 @@ def _is_correct(output: Output, target: float, threshold: float) -> bool:
     return predicted_class(output) == target
 
 
-def _count_correct(outputs: Sequence[Output], targets: Sequence[float], threshold: float) -> int:
-    return sum(_is_correct(o, t, threshold) for o, t in zip(outputs, targets))
+def default_threshold(outputs: Sequence[Output], targets: Sequence[float]) -> float:
+    """Where one output splits into two classes, when the caller does not say.
+
+    0 for labels −1/+1; for labels 0/1, 0.5 when every output is a
+    probability in [0, 1], else 0 (see the module's docstring).
+    """
+    if any(target < 0 for target in targets):
+        return 0.0
+    probabilities = all(isinstance(output, Value) and 0 <= output.data <= 1 for output in outputs)
+    return 0.5 if probabilities else 0.0
 
 
-def accuracy(outputs: Sequence[Output], targets: Sequence[float], threshold: float = 0.0) -> float:
+def accuracy(outputs: Sequence[Output], targets: Sequence[float], threshold: float | None = None) -> float:
     """The fraction of examples whose output gives the target's class (see the module's docstring)."""
-    return _count_correct(outputs, targets, threshold) / len(outputs)
-
-
-def default_threshold(loss_fn: LossFunction) -> float:
-    """0.5 for a loss on probabilities (``binary_cross_entropy``), else 0."""
-    return 0.5 if loss_fn is binary_cross_entropy else 0.0
+    if len(outputs) != len(targets) or len(outputs) == 0:
+        counts = f"{len(outputs)} outputs and {len(targets)} labels"
+        raise ValueError(f"accuracy: needs one label per output, and some of each: got {counts}")
+    if threshold is None:
+        threshold = default_threshold(outputs, targets)
+    return sum(_is_correct(o, t, threshold) for o, t in zip(outputs, targets)) / len(outputs)
 
 
 @contextmanager
@@ -144,15 +166,35 @@ def evaluate(
     with evaluating(model):
         outputs = [model(x) for x in X]
         loss = loss_fn(outputs, list(y))
-    return loss.data, accuracy(outputs, y, default_threshold(loss_fn) if threshold is None else threshold)
+    return loss.data, accuracy(outputs, y, threshold)
 
 
-def _progress_bar(epochs: int) -> tqdm[Any] | None:
-    """tqdm's text progress bar (it needs no widgets in a notebook), or None without tqdm."""
+def _check_examples(what: str, X: Sequence[Sequence[float]], y: Sequence[float], width: int | None = None) -> None:
+    """Refuse data with a label missing or over, or inputs of other lengths than the first's (or `width`)."""
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(
+            f"{what}: needs one label per input, and some of each: got {len(X)} inputs and {len(y)} labels"
+        )
+    for i, x in enumerate(X):
+        if not hasattr(x, "__len__"):
+            raise ValueError(f"{what}: every input must be a list of numbers, but input {i} is {x!r}")
+    expected = len(X[0]) if width is None else width
+    for i, x in enumerate(X):
+        if len(x) != expected:
+            raise ValueError(f"{what}: every input needs {expected} numbers, but input {i} is {x!r}")
+
+
+def _progress_bar(epochs: int, show: bool) -> AbstractContextManager[tqdm[Any] | None]:
+    """tqdm's text progress bar (it needs no widgets in a notebook), closed when the ``with`` block ends.
+
+    None instead when not shown, or without tqdm.
+    """
+    if not show:
+        return nullcontext()
     try:
         from tqdm import tqdm
     except ImportError:
-        return None
+        return nullcontext()
     return tqdm(total=epochs, unit="epoch")
 
 
@@ -187,65 +229,70 @@ def fit(
     - `lr_schedule(epoch)`: the learning rate for each epoch (counted from 0).
     - `threshold`: for one-output models, see the module's docstring.
     - `progress`: show a tqdm progress bar, if tqdm is installed.
+
+    `X` and `y` (and the validation data) are lists or numpy arrays; data that
+    cannot be trained on is a ValueError before the first step.
     """
-    if len(X) != len(y) or not X:
-        raise ValueError(f"fit needs as many labels as inputs, and some of each: got {len(X)} and {len(y)}")
+    _check_examples("fit", X, y)
+    if validation is not None:
+        _check_examples("validation", *validation, width=len(X[0]))
+    if epochs < 1:
+        raise ValueError(f"fit: epochs must be at least 1, got epochs = {epochs}")
     if batch_size is not None and batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        raise ValueError(f"fit: batch_size must be at least 1, got batch_size = {batch_size}")
     if patience is not None and validation is None:
-        raise ValueError("early stopping watches the validation loss: pass validation=(X_val, y_val)")
-    threshold = default_threshold(loss_fn) if threshold is None else threshold
+        raise ValueError("fit: early stopping watches the validation loss: pass validation=(X_val, y_val)")
+    if patience is not None and patience < 0:
+        raise ValueError(f"fit: patience must be >= 0, got patience = {patience}")
     rng = random.Random(seed)
     order = list(range(len(X)))
     size = batch_size or len(X)
     parameters = model.parameters()
     best_parameters = [p.data for p in parameters]
     history = History()
-    bar = _progress_bar(epochs) if progress else None
+    with _progress_bar(epochs, progress) as bar:  # closed however training ends, Ctrl-C included
+        for epoch in range(epochs):
+            if lr_schedule is not None:
+                optimizer.lr = lr_schedule(epoch)
+            model.train()
+            if batch_size is not None:
+                rng.shuffle(order)
+            loss_sum = 0.0
+            epoch_outputs: list[Output] = []
+            for start in range(0, len(order), size):
+                batch = order[start : start + size]
+                targets = [y[i] for i in batch]
+                outputs = [model(X[i]) for i in batch]
+                loss = loss_fn(outputs, targets)
+                objective = loss + penalty(model) if penalty is not None else loss
 
-    for epoch in range(epochs):
-        if lr_schedule is not None:
-            optimizer.lr = lr_schedule(epoch)
-        model.train()
-        if batch_size is not None:
-            rng.shuffle(order)
-        loss_sum, correct = 0.0, 0
-        for start in range(0, len(order), size):
-            batch = order[start : start + size]
-            targets = [y[i] for i in batch]
-            outputs = [model(X[i]) for i in batch]
-            loss = loss_fn(outputs, targets)
-            objective = loss + penalty(model) if penalty is not None else loss
+                optimizer.zero_grad()
+                objective.backward()  # backpropagation: fills every parameter's grad
+                optimizer.step()  # the optimizer: moves every parameter using its grad
 
-            optimizer.zero_grad()
-            objective.backward()  # backpropagation: fills every parameter's grad
-            optimizer.step()  # the optimizer: moves every parameter using its grad
+                loss_sum += loss.data * len(batch)
+                epoch_outputs += outputs
+            history.train_loss.append(loss_sum / len(X))
+            history.train_accuracy.append(accuracy(epoch_outputs, [y[i] for i in order], threshold))
+            summary = {"loss": history.train_loss[-1], "accuracy": history.train_accuracy[-1]}
 
-            loss_sum += loss.data * len(batch)
-            correct += _count_correct(outputs, targets, threshold)
-        history.train_loss.append(loss_sum / len(X))
-        history.train_accuracy.append(correct / len(X))
-        summary = {"loss": history.train_loss[-1], "accuracy": history.train_accuracy[-1]}
+            if validation is not None:
+                val_loss, val_accuracy = evaluate(model, *validation, loss_fn, threshold)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(val_accuracy)
+                summary |= {"val_loss": val_loss, "val_accuracy": val_accuracy}
+                if history.best_epoch is None or val_loss < history.val_loss[history.best_epoch]:
+                    history.best_epoch = epoch
+                    best_parameters = [p.data for p in parameters]
+                elif patience is not None and epoch - history.best_epoch >= patience:
+                    history.stopped_early = True
 
-        if validation is not None:
-            val_loss, val_accuracy = evaluate(model, *validation, loss_fn, threshold)
-            history.val_loss.append(val_loss)
-            history.val_accuracy.append(val_accuracy)
-            summary |= {"val_loss": val_loss, "val_accuracy": val_accuracy}
-            if history.best_epoch is None or val_loss < history.val_loss[history.best_epoch]:
-                history.best_epoch = epoch
-                best_parameters = [p.data for p in parameters]
-            elif patience is not None and epoch - history.best_epoch >= patience:
-                history.stopped_early = True
+            if bar is not None:
+                bar.set_postfix(summary)
+                bar.update()
+            if history.stopped_early:
+                break
 
-        if bar is not None:
-            bar.set_postfix(summary)
-            bar.update()
-        if history.stopped_early:
-            break
-
-    if bar is not None:
-        bar.close()
     if patience is not None:
         for p, best in zip(parameters, best_parameters):
             p.data = best
@@ -257,7 +304,7 @@ def plot_decision_boundary(
     X: Sequence[Sequence[float]],
     y: Sequence[float],
     *,
-    threshold: float = 0.0,
+    threshold: float | None = None,
     resolution: int = 50,
     margin: float = 0.5,
     ax: Axes | None = None,
@@ -265,26 +312,53 @@ def plot_decision_boundary(
     """Colour the plane by the class the model predicts, and draw the labelled points on top.
 
     For 2-D inputs. A one-output model predicts class 1 where its output is
-    above `threshold` (pass 0.5 for a sigmoid output); several outputs, the
-    largest. The grid has `resolution` points a side and reaches `margin` past
-    the data. Draws into `ax` when given, else a new figure; returns the Axes.
+    above `threshold`, by default decided as for accuracy from the labels
+    and the outputs on `X` (0.5 for a sigmoid's probabilities, else 0).
+    With several outputs the largest wins, and the labels must be the class
+    indices 0 … n−1. The grid has `resolution` points a side and reaches
+    `margin` past the data. Draws into `ax` when given, else a new figure;
+    returns the Axes.
     """
     import matplotlib.pyplot as plt
     import numpy as np
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+    _check_examples("plot_decision_boundary", X, y, width=2)
     first, second = zip(*X)
     xs = np.linspace(min(first) - margin, max(first) + margin, resolution)
     ys = np.linspace(min(second) - margin, max(second) + margin, resolution)
     with evaluating(model):
-        one_output = isinstance(model(list(X[0])), Value)
-        regions = [[predicted_class(model([a, b]), threshold) for a in xs.tolist()] for b in ys.tolist()]
-    labels = [int(label > threshold) for label in y] if one_output else [int(label) for label in y]
-
-    n_classes = max(max(map(max, regions)), max(labels)) + 1
-    colors = plt.get_cmap("tab10").colors[:n_classes]  # type: ignore[attr-defined]
+        outputs = [model(list(x)) for x in X]
+        cut = default_threshold(outputs, y) if threshold is None else threshold
+        if isinstance(outputs[0], Value):
+            n_classes, labels = 2, [int(label > cut) for label in y]
+        else:
+            n_classes, labels = len(outputs[0]), _class_indices(y, len(outputs[0]))
+        regions = [[predicted_class(model([a, b]), cut) for a in xs.tolist()] for b in ys.tolist()]
+    colors = _class_colors(n_classes)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
     ax.contourf(xs, ys, regions, levels=np.arange(n_classes + 1) - 0.5, colors=colors, alpha=0.3)
     ax.scatter(first, second, c=[colors[k] for k in labels], edgecolors="black", linewidths=0.5)
     ax.set(xlabel="x1", ylabel="x2", title="decision boundary")
     return ax
+
+
+def _class_indices(labels: Sequence[float], n_classes: int) -> list[int]:
+    """The labels as class indices; any other label would be drawn in another class's colour, so it is refused."""
+    for label in labels:
+        if label not in range(n_classes):
+            raise ValueError(
+                f"plot_decision_boundary: a model with {n_classes} outputs needs labels 0 to {n_classes - 1}, "
+                f"got {label}"
+            )
+    return [int(label) for label in labels]
+
+
+def _class_colors(n_classes: int) -> list[tuple[float, ...]]:
+    """One colour per class: matplotlib's ten distinct ones, or for more, colours spread along a colour map."""
+    import matplotlib.pyplot as plt
+
+    if n_classes <= 10:
+        return list(plt.get_cmap("tab10").colors[:n_classes])  # type: ignore[attr-defined]
+    colormap = plt.get_cmap("turbo")
+    return [colormap(k / (n_classes - 1)) for k in range(n_classes)]

@@ -70,3 +70,34 @@ def test_gradcheck_needs_a_value_result() -> None:
 
     with pytest.raises(TypeError, match="f must return a Value"):
         gradcheck(constant, [1.0])
+
+
+def test_gradcheck_blames_the_input_whose_analytic_gradient_is_nan() -> None:
+    # sqrt'(0) = inf, times 0.0 is NaN: input 1's analytic gradient is NaN, input 0's differs by ~1e-10
+    result = gradcheck(lambda a, b: a * 1.5 + abs(b).sqrt() * 0.0, [1.0, 0.0])
+    assert not result
+    assert math.isnan(result.analytic[1])
+    assert result.worst_input == 1 and math.isnan(result.worst_error)
+    assert "input 1" in str(result)
+
+
+def test_gradcheck_blames_the_input_whose_numeric_gradient_is_nan() -> None:
+    # f is NaN as soon as b moves away from 1, so only b's finite difference is NaN
+    result = gradcheck(lambda a, b: a * 1.5 + b + (0.0 if b.data == 1.0 else math.nan), [1.0, 1.0])
+    assert not result
+    assert result.analytic == [1.5, 1.0] and math.isnan(result.numeric[1])
+    assert result.worst_input == 1
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, math.nan, math.inf])
+def test_a_step_that_is_not_a_positive_number_is_refused(eps: float) -> None:
+    with pytest.raises(ValueError, match=rf"eps must be a positive finite step, got eps = {eps}"):
+        gradcheck(lambda a: a * a, [1.0], eps=eps)
+    with pytest.raises(ValueError, match="eps must be"):
+        numerical_grad(lambda a: a * a, [1.0], eps=eps)
+
+
+@pytest.mark.parametrize(("name", "options"), [("atol", {"atol": -1e-5}), ("rtol", {"rtol": math.nan})])
+def test_negative_or_nan_tolerances_are_refused(name: str, options: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match=rf"{name} must be >= 0, got {name} = "):
+        gradcheck(lambda a: a * a, [1.0], **options)

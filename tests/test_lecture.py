@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
@@ -14,6 +16,7 @@ from autograd.lecture import (
     SLIPS,
     TOLERANCE,
     Comparison,
+    Row,
     l_layer,
     l_layer_formulas,
     logistic_regression,
@@ -206,6 +209,26 @@ def test_both_slips_disagree_and_explain_themselves() -> None:
     assert "since l ≠ 0" in str(comparison)
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: logistic_regression(n0=0), "logistic_regression: n0 must be a whole number >= 1, got n0 = 0"),
+        (lambda: logistic_regression(seed=-1), "logistic_regression: seed must be a whole number >= 0, got seed = -1"),
+        (lambda: two_layer_one_example(n1=0), "two_layer_one_example: n1 must be a whole number >= 1, got n1 = 0"),
+        (lambda: two_layer(m=0), "two_layer: m must be a whole number >= 1, got m = 0"),
+        (lambda: two_layer(m=2.5), "two_layer: m must be a whole number >= 1, got m = 2.5"),
+        (lambda: l_layer(m=-3), "l_layer: m must be a whole number >= 1, got m = -3"),
+        (lambda: l_layer(sizes=(3, 0, 2)), r"l_layer: sizes\[1\] must be a whole number >= 1, got sizes\[1\] = 0"),
+        (lambda: l_layer(seed=-1), "l_layer: seed must be a whole number >= 0, got seed = -1"),
+    ],
+)
+def test_sizes_below_1_and_negative_seeds_are_refused_naming_the_argument(
+    call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        call()
+
+
 def test_unknown_slip_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown slips"):
         l_layer(slips=["sign"])
@@ -255,6 +278,29 @@ def test_the_html_table_names_every_parameter_with_its_numbers_escaped() -> None
 def test_disagreeing_rows_are_marked_in_html() -> None:
     page = l_layer(slips=["bias"])._repr_html_()
     assert page.count('<tr style="color:#b00020">') == 4 + 2  # the bias column of D(1) (4 rows) and D(2) (2 rows)
+
+
+def test_a_nan_row_is_never_agreement_wherever_it_comes() -> None:
+    # Python's max() skips a NaN unless it comes first: the verdict must not depend on the order of the rows
+    rows = [Row("dw", (0,), 1.0, 1.0), Row("dw", (1,), math.nan, 2.0), Row("db", (), math.nan, math.nan)]
+    for order in (rows, rows[::-1]):
+        comparison = Comparison("NaN rows", tuple(order), {"dw": "dw = x·dz", "db": "db = dz"})
+        assert math.isnan(comparison.max_difference)
+        assert not comparison.agrees
+        assert all(math.isnan(largest) for largest in comparison.max_differences().values())
+        assert comparison.verdict() == (
+            "2 of 3 rows are NaN, and NaN equals nothing: the engine and the formulas DISAGREE."
+        )
+
+
+def test_l_layer_with_a_nan_lambda_says_which_rows_are_nan() -> None:
+    comparison = l_layer(lam=math.nan)  # the weight columns of D(l) are NaN, the bias columns are not
+    nan_rows = [row for row in comparison.rows if math.isnan(row.difference)]
+    assert (len(nan_rows), len(comparison.rows)) == (20, 26)
+    assert all(row.index[1] != 0 for row in nan_rows)
+    assert not comparison.agrees
+    assert "20 of 26 rows are NaN" in str(comparison) and "reproduces" not in str(comparison)
+    assert comparison._repr_html_().count('<tr style="color:#b00020">') == 20
 
 
 def test_rows_are_looked_up_by_name() -> None:

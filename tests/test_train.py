@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from autograd import Value
@@ -140,9 +141,77 @@ def test_bad_training_data_is_refused() -> None:
         fit(model, X, Y, hinge_loss, optimizer, batch_size=0, progress=False)
 
 
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ([[0.5, 1.0], [0.2], [0.1, 0.3]], r"^fit: every input needs 2 numbers, but input 1 is \[0.2\]$"),
+        ([0.5, 1.0, 0.2], r"^fit: every input must be a list of numbers, but input 0 is 0.5$"),
+    ],
+)
+def test_ragged_or_flat_inputs_are_refused_before_any_step(inputs: list[object], message: str) -> None:
+    model = _moons_model()
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=message):
+        fit(model, inputs, [0, 1, 0], hinge_loss, SGD(model.parameters()), batch_size=1)  # type: ignore[arg-type]
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_validation_data_is_checked_like_the_training_data() -> None:
+    model = _moons_model()
+    with pytest.raises(
+        ValueError, match=r"^validation: every input needs 2 numbers, but input 0 is \[1.0, 2.0, 3.0\]$"
+    ):
+        _fit_moons(model, validation=([[1.0, 2.0, 3.0]], [1]))
+    with pytest.raises(
+        ValueError, match=r"^validation: needs one label per input, and some of each: got 1 inputs and 2 labels$"
+    ):
+        _fit_moons(model, validation=([[1.0, 2.0]], [1, 0]))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"epochs": 0}, "epochs must be at least 1, got epochs = 0"),
+        ({"epochs": -3}, "epochs must be at least 1, got epochs = -3"),
+        ({"patience": -1, "validation": (X, Y)}, "patience must be >= 0, got patience = -1"),
+    ],
+)
+def test_no_epochs_or_a_negative_patience_is_refused(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^fit: {message}$"):
+        _fit_moons(_moons_model(), **options)
+
+
+def test_numpy_arrays_train_exactly_like_lists() -> None:
+    from_lists = _fit_moons(_moons_model(), epochs=3, batch_size=8, validation=(X, Y), seed=0)
+    model = _moons_model()
+    from_arrays = fit(
+        model, np.array(X), np.array(Y), binary_cross_entropy_with_logits, Adam(model.parameters(), lr=0.1),
+        epochs=3, batch_size=8, validation=(np.array(X), np.array(Y)), seed=0, progress=False,
+    )  # fmt: skip
+    assert from_arrays == from_lists
+
+
 def test_the_progress_bar_shows_with_tqdm(capsys: pytest.CaptureFixture[str]) -> None:
     _fit_moons(_moons_model(), epochs=3, progress=True)
     assert "3/3" in capsys.readouterr().err
+
+
+def test_the_progress_bar_is_closed_when_training_is_interrupted(capsys: pytest.CaptureFixture[str]) -> None:
+    batches = 0
+
+    def interrupted_in_epoch_3(outputs: list[Value], targets: list[float]) -> Value:
+        nonlocal batches
+        batches += 1
+        if batches == 3:
+            raise KeyboardInterrupt  # what Ctrl-C raises
+        return binary_cross_entropy_with_logits(outputs, targets)
+
+    model = _moons_model()
+    try:
+        fit(model, X, Y, interrupted_in_epoch_3, Adam(model.parameters()), epochs=10)
+    except KeyboardInterrupt:  # read while the exception is live: a bar left open is only closed when it dies
+        last_state = capsys.readouterr().err.split("\r")[-1]  # tqdm redraws its line after a carriage return
+    assert " 2/10 " in last_state and last_state.endswith("\n")  # two epochs done, and the line ended
 
 
 def test_training_works_without_tqdm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -177,17 +246,39 @@ def test_accuracy_reads_outputs_by_threshold_or_argmax() -> None:
     assert accuracy(scores, [1, 0, 0]) == pytest.approx(2 / 3)  # logits, labels 0/1
     assert accuracy(scores, [1, -1, -1]) == pytest.approx(2 / 3)  # scores, labels −1/+1
     probabilities = [Value(0.7), Value(0.4)]
-    assert accuracy(probabilities, [1, 0], threshold=0.5) == 1.0
-    assert accuracy(probabilities, [1, 0]) == 0.5
+    assert accuracy(probabilities, [1, 0]) == 1.0  # all in [0, 1]: read at 0.5
+    assert accuracy(probabilities, [1, 0], threshold=0.0) == 0.5
     logits = [[Value(1.0), Value(3.0), Value(2.0)], [Value(0.0), Value(-1.0), Value(-2.0)]]
     assert accuracy(logits, [1, 2]) == 0.5
     assert [predicted_class(output) for output in logits] == [1, 0]
 
 
-def test_the_threshold_is_one_half_only_for_a_loss_on_probabilities() -> None:
-    assert default_threshold(binary_cross_entropy) == 0.5
-    assert default_threshold(binary_cross_entropy_with_logits) == 0.0
-    assert default_threshold(hinge_loss) == 0.0
+def test_the_default_threshold_comes_from_the_labels_and_the_outputs() -> None:
+    assert default_threshold([Value(0.9), Value(0.0), Value(1.0)], [1, 0, 1]) == 0.5  # probabilities
+    assert default_threshold([Value(0.9), Value(-0.2)], [1, 0]) == 0.0  # logits
+    assert default_threshold([Value(0.9), Value(0.2)], [1, -1]) == 0.0  # scores for labels −1/+1
+    assert default_threshold([Value(0.9), Value(1.5)], [1, 0]) == 0.0
+
+
+def test_accuracy_needs_one_label_per_output_and_some_of_each() -> None:
+    with pytest.raises(
+        ValueError, match=r"^accuracy: needs one label per output, and some of each: got 0 outputs and 0 labels$"
+    ):
+        accuracy([], [])
+    with pytest.raises(ValueError, match=r"got 2 outputs and 1 labels$"):
+        accuracy([Value(0.2), Value(0.4)], [1])
+
+
+def test_a_loss_wrapped_in_a_lambda_reads_accuracy_as_the_loss_itself() -> None:
+    def train(loss_fn: object) -> History:
+        model = MLP(2, [6, 1], output_activation="sigmoid", seed=0)
+        optimizer = Adam(model.parameters(), lr=0.1)
+        return fit(model, X, Y, loss_fn, optimizer, epochs=15, validation=(X, Y), progress=False)  # type: ignore[arg-type]
+
+    plain = train(binary_cross_entropy)
+    wrapped = train(lambda p, y: binary_cross_entropy(p, y))
+    assert wrapped == plain
+    assert plain.train_accuracy[-1] >= 0.8 and plain.val_accuracy[-1] >= 0.8  # read at 0.5, not at 0
 
 
 def test_a_penalty_shrinks_the_weights_but_is_not_recorded() -> None:
@@ -263,6 +354,44 @@ def test_decision_boundary_of_a_binary_model() -> None:
     assert len(set(colors)) == 2
     assert all((colors[i] == colors[j]) == (Y[i] == Y[j]) for i in range(len(Y)) for j in range(len(Y)))
     assert model.training  # the drawing used eval mode and put the mode back
+
+
+def _regions(ax: matplotlib.axes.Axes) -> list[np.ndarray]:
+    return [path.vertices for path in ax.collections[0].get_paths()]  # type: ignore[attr-defined]
+
+
+def test_decision_boundary_of_a_sigmoid_model_is_drawn_at_one_half() -> None:
+    model = MLP(2, [6, 1], output_activation="sigmoid", seed=0)
+    _fit_moons(model, epochs=5)
+    drawn = _regions(plot_decision_boundary(model, X, Y, resolution=20))
+    at_one_half = _regions(plot_decision_boundary(model, X, Y, resolution=20, threshold=0.5))
+    at_zero = _regions(plot_decision_boundary(model, X, Y, resolution=20, threshold=0.0))
+    assert len(drawn) == len(at_one_half) and all(np.array_equal(a, b) for a, b in zip(drawn, at_one_half))
+    assert len(drawn) != len(at_zero) or not all(np.array_equal(a, b) for a, b in zip(drawn, at_zero))
+
+
+def test_decision_boundary_of_more_classes_than_ten_colours() -> None:
+    X12, y12 = make_blobs(48, centers=12, seed=0)
+    ax = plot_decision_boundary(MLP(2, [4, 12], seed=0), X12, y12, resolution=10)
+    assert len(set(_point_colors(ax))) == 12
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [([0, 1, -1], "got -1"), ([0, 1, 3], "got 3"), ([0, 1, 1.5], "got 1.5")],
+)
+def test_decision_boundary_refuses_labels_that_are_not_class_indices(labels: list[float], message: str) -> None:
+    with pytest.raises(
+        ValueError, match=rf"^plot_decision_boundary: a model with 3 outputs needs labels 0 to 2, {message}$"
+    ):
+        plot_decision_boundary(MLP(2, [4, 3], seed=0), X[:3], labels, resolution=5)
+
+
+def test_decision_boundary_refuses_inputs_that_are_not_points_of_the_plane() -> None:
+    with pytest.raises(
+        ValueError, match=r"^plot_decision_boundary: every input needs 2 numbers, but input 0 is \[1.0, 2.0, 3.0\]$"
+    ):
+        plot_decision_boundary(MLP(3, [4, 1], seed=0), [[1.0, 2.0, 3.0]], [1])
 
 
 def test_decision_boundary_of_a_three_class_model_draws_into_given_axes() -> None:
