@@ -16,6 +16,7 @@ micrograd code runs with only its import changed: ``from autograd.nn import MLP`
 """
 
 from autograd.nn.activation import ACTIVATIONS, Activation, ReLU, Sigmoid, Tanh
+from autograd.nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from autograd.nn.dropout import Dropout
 from autograd.nn.losses import (
     binary_cross_entropy,
@@ -34,10 +35,14 @@ __all__ = [
     "INITIALISATIONS",
     "MLP",
     "Activation",
+    "AvgPool2d",
+    "Conv2d",
     "Dropout",
+    "Flatten",
     "Input",
     "Layer",
     "Linear",
+    "MaxPool2d",
     "Module",
     "Neuron",
     "RandomSource",
