@@ -16,6 +16,7 @@ micrograd code runs with only its import changed: ``from autograd.nn import MLP`
 """
 
 from autograd.nn.activation import ACTIVATIONS, Activation, ReLU, Sigmoid, Tanh
+from autograd.nn.batchnorm import BatchNorm1d
 from autograd.nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from autograd.nn.dropout import Dropout
 from autograd.nn.losses import (
@@ -36,6 +37,7 @@ __all__ = [
     "MLP",
     "Activation",
     "AvgPool2d",
+    "BatchNorm1d",
     "Conv2d",
     "Dropout",
     "Flatten",
