@@ -30,6 +30,7 @@ from autograd.nn.losses import (
 )
 from autograd.nn.mlp import INITIALISATIONS, MLP, Input, Layer, Linear, Neuron, initial_weight
 from autograd.nn.module import Module, RandomSource, Seed
+from autograd.nn.recurrent import GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "ACTIVATIONS",
@@ -41,12 +42,15 @@ __all__ = [
     "Conv2d",
     "Dropout",
     "Flatten",
+    "GRUCell",
     "Input",
+    "LSTMCell",
     "Layer",
     "Linear",
     "MaxPool2d",
     "Module",
     "Neuron",
+    "RNNCell",
     "RandomSource",
     "ReLU",
     "Seed",
