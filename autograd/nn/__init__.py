@@ -17,6 +17,7 @@ micrograd code runs with only its import changed: ``from autograd.nn import MLP`
 
 from autograd.nn.activation import ACTIVATIONS, Activation, ReLU, Sigmoid, Tanh
 from autograd.nn.batchnorm import BatchNorm1d
+from autograd.nn.containers import Residual, Sequential
 from autograd.nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from autograd.nn.dropout import Dropout
 from autograd.nn.losses import (
@@ -53,7 +54,9 @@ __all__ = [
     "RNNCell",
     "RandomSource",
     "ReLU",
+    "Residual",
     "Seed",
+    "Sequential",
     "Sigmoid",
     "Tanh",
     "binary_cross_entropy",
