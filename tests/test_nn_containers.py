@@ -68,6 +68,7 @@ def test_residual_adds_a_path_with_local_derivative_one(torch: Any) -> None:
     expected = x_tensor + theirs(x_tensor)
     assert_same(out, expected, "output")
     assert [v.op for v in out] == ["+"] * 3 and [v.label for v in out] == ["res.out0", "res.out1", "res.out2"]
+    assert block.module[0].neurons[2].w[0].label == "res.linear0.neuron2.w0"  # type: ignore[index]
     loss, expected_loss = weighted_sum(torch, out, expected)
     loss.backward()
     expected_loss.backward()

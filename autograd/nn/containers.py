@@ -59,6 +59,7 @@ class Residual(Module):
     The addition's local derivative is 1 for each input, so the gradient
     reaching the output passes back to x unchanged, however small the
     gradient through `module` is. The module must return the shape it is given.
+    Its Values are labelled under the Residual's name: ``res.linear0.neuron0.w1``, ``res.out0``.
     """
 
     kind = "res"
@@ -67,7 +68,7 @@ class Residual(Module):
         if not isinstance(module, Module):
             raise TypeError(f"Residual wraps a module, got {type(module).__name__}: {module!r}")
         self.module = module
-        self.name = name
+        self.rename(name)
 
     def _relabel(self) -> None:
         self.module.rename(self.name)
