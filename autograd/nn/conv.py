@@ -40,6 +40,10 @@ def _pair(value: int | Sequence[int], what: str, minimum: int) -> tuple[int, int
     return pair  # type: ignore[return-value]
 
 
+def _number(x: Value | float) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
 def _output_size(size: int, kernel: int, stride: int, padding: int, what: str, axis: str) -> int:
     """How many positions a window of `kernel` takes along an axis of `size` (padded on both sides)."""
     if size + 2 * padding < kernel:
@@ -197,10 +201,6 @@ class AvgPool2d(_Pool2d):
                     value.label = f"{self.name}.c{ch}.out{r}_{c}"
                     out[-1][-1].append(value)
         return out
-
-
-def _number(x: Value | float) -> float:
-    return x.data if isinstance(x, Value) else x
 
 
 class Flatten(Module):

@@ -88,6 +88,7 @@ class Neuron(Module):
         for k, w in enumerate(self.w):
             w.label = f"{self.name}.w{k}"
         self.b.label = f"{self.name}.b"
+        self._out_label = f"{self.name}.out"
 
     def __call__(self, x: Input) -> Value:
         if len(x) != len(self.w):
@@ -97,7 +98,7 @@ class Neuron(Module):
         else:
             weighted_sum = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         out = self.activation(weighted_sum)
-        out.label = f"{self.name}.out"
+        out.label = self._out_label
         return out
 
     def _own_parameters(self) -> dict[str, NestedValues]:

@@ -82,7 +82,7 @@ def map_nested(function: Callable[[Any], Any], nested: Nested) -> Nested:
     return function(nested)
 
 
-def _shape_text(shape: Sequence[int]) -> str:
+def _shape_text(shape: Sequence[object]) -> str:
     return f"[{', '.join(map(str, shape))}]"
 
 
@@ -90,7 +90,7 @@ def check_shape(nested: Nested, expected: Sequence[int | None], what: str) -> tu
     """The shape of `nested`, or a ValueError naming expected and given sizes (None: any size)."""
     shape = shape_of(nested, what)
     if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected, shape)):
-        wanted = _shape_text(["any" if e is None else e for e in expected])  # type: ignore[misc]
+        wanted = _shape_text(["any" if e is None else e for e in expected])
         raise ValueError(f"{what} should have shape {wanted}, got shape {_shape_text(shape)}")
     return shape
 
