@@ -8,9 +8,20 @@ from collections import Counter
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
 import pytest
 
-from autograd.data import Dataset, Standardizer, make_blobs, make_circles, make_moons, make_xor, train_val_split
+from autograd.data import (
+    Dataset,
+    Standardizer,
+    load_digits,
+    make_blobs,
+    make_circles,
+    make_moons,
+    make_xor,
+    train_val_split,
+    train_val_test_split,
+)
 
 MAKERS: list[Callable[..., Dataset]] = [make_moons, make_circles, make_xor, make_blobs]
 
@@ -172,3 +183,80 @@ def test_standardizer_refuses_points_of_another_size() -> None:
     scaler = Standardizer.fit([[0.0, 1.0], [2.0, 3.0]])
     with pytest.raises(ValueError, match="fitted on 2 features, got a point with 3"):
         scaler.transform([[1.0, 2.0, 3.0]])
+
+
+# ---- wrong input gets a clear error -----------------------------------------------------
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_a_negative_count_is_refused_and_zero_gives_an_empty_set(make: Callable[..., Dataset]) -> None:
+    with pytest.raises(ValueError, match=f"{make.__name__}: n_samples must be >= 0, got -5"):
+        make(-5)
+    with pytest.raises(TypeError, match=f"{make.__name__}: n_samples must be a whole number, got float: 2.5"):
+        make(2.5)
+    assert make(0, seed=0) == ([], [])
+
+
+def test_blobs_name_cluster_std_when_it_is_negative() -> None:
+    with pytest.raises(ValueError, match="cluster_std is a standard deviation, so it must be >= 0, got -1"):
+        make_blobs(10, cluster_std=-1)
+
+
+def test_standardizer_takes_a_numpy_array() -> None:
+    X = [[1.0, 10.0], [3.0, 30.0]]
+    scaler = Standardizer.fit(np.array(X))
+    assert scaler == Standardizer.fit(X)
+    assert all(type(m) is float for m in scaler.mean + scaler.std)
+
+
+@pytest.mark.parametrize(("X", "message"), [
+    ([[1.0, 2.0], [float("nan"), 3.0]], "feature 0 of example 1 is nan; remove or fill such values first"),
+    ([[1.0, float("inf")]], "feature 1 of example 0 is inf"),
+    ([[1.0, 2.0], [3.0]], "example 1 has 1 features, example 0 has 2"),
+    ([], "needs at least one example"),
+])  # fmt: skip
+def test_standardizer_refuses_missing_infinite_and_ragged_data(X: list[list[float]], message: str) -> None:
+    with pytest.raises(ValueError, match=f"Standardizer.fit: {message}" if X else message):
+        Standardizer.fit(X)
+
+
+def test_a_feature_that_varies_only_by_rounding_is_treated_as_constant() -> None:
+    scaler = Standardizer.fit([[0.1, 1.0], [0.1 + 1e-16, 2.0], [0.1, 3.0]])
+    assert scaler.std[0] == 1.0  # not ~5e-17: rounding noise is not blown up to ±1
+    assert scaler.transform([[0.1, 2.0]]) == [[pytest.approx(0.0, abs=1e-15), 0.0]]
+    assert Standardizer.fit([[1e-13], [3e-13]]).std[0] == pytest.approx(1e-13)  # small but real spread is kept
+
+
+# ---- the digits, and a three-way split ----------------------------------------------------
+
+
+def test_digits_are_1797_images_of_64_pixels_from_0_to_16() -> None:
+    X, y = load_digits()
+    assert len(X) == len(y) == 1797
+    assert all(len(x) == 64 and all(type(p) is float and 0 <= p <= 16 and p.is_integer() for p in x) for x in X)
+    assert Counter(y).keys() == set(range(10)) and min(Counter(y).values()) > 170
+    images, labels = load_digits(images=True)
+    assert labels == y
+    assert len(images[0]) == 1 and len(images[0][0]) == 8 and all(len(row) == 8 for row in images[0][0])
+    assert images[5][0][2] == X[5][16:24]  # row 2 of image 5
+
+
+def test_three_way_split_sizes_disjointness_and_reproducibility() -> None:
+    X, y = make_moons(50, noise=0.1, seed=0)
+    parts = train_val_test_split(X, y, val_fraction=0.2, test_fraction=0.3, seed=1)
+    X_train, X_val, X_test, y_train, y_val, y_test = parts
+    assert (len(X_train), len(X_val), len(X_test)) == (25, 10, 15) and len(y_test) == 15
+    sets = [Counter(zip(map(tuple, Xs), ys)) for Xs, ys in ((X_train, y_train), (X_val, y_val), (X_test, y_test))]
+    assert not sets[0] & sets[1] and not sets[0] & sets[2] and not sets[1] & sets[2]
+    assert sets[0] + sets[1] + sets[2] == Counter(zip(map(tuple, X), y))
+    assert train_val_test_split(X, y, seed=1) == train_val_test_split(X, y, seed=1)
+
+
+def test_bad_three_way_splits_are_refused() -> None:
+    X, y = make_moons(10, seed=0)
+    with pytest.raises(ValueError, match=r"leave some training data: got 0\.5 and 0\.5"):
+        train_val_test_split(X, y, 0.5, 0.5)
+    with pytest.raises(ValueError, match="10 inputs but 9 labels"):
+        train_val_test_split(X, y[:-1])
+    with pytest.raises(ValueError, match="cannot split 2 examples into three non-empty sets"):
+        train_val_test_split(X[:2], y[:2])

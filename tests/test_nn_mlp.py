@@ -1,29 +1,19 @@
-"""autograd.nn: micrograd-compatible modules, initialisation, dropout and losses."""
+"""autograd.nn.mlp: micrograd-compatible Neuron, Layer and MLP, PyTorch's Linear, and initialisation."""
 
 from __future__ import annotations
 
 import math
 import random
 import statistics
+from typing import Any
 
+import numpy as np
 import pytest
+from oracle import assert_same, assert_same_grads, assert_same_parameter_grads, copy_weights, random_values, to_tensor
 
 from autograd import Value, gradcheck
 from autograd.engine import topological_order
-from autograd.nn import (
-    MLP,
-    Dropout,
-    Layer,
-    Module,
-    Neuron,
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    hinge_loss,
-    l1_penalty,
-    l2_penalty,
-    mse_loss,
-)
+from autograd.nn import MLP, Layer, Linear, Neuron
 
 
 def two_moons(n: int = 100, seed: int = 0) -> tuple[list[list[float]], list[int]]:
@@ -142,7 +132,6 @@ def test_callable_activation() -> None:
         (lambda: MLP(2, [3, 1])([1.0, 2.0, 3.0]), "MLP expects 2 inputs, got 3"),
         (lambda: Neuron(4, name="n")([1.0]), "n expects 4 inputs, got 1"),
         (lambda: Layer(2, 2)([1.0]), "layer.neuron0 expects 2 inputs, got 1"),
-        (lambda: Dropout(1.0), r"Dropout needs 0 <= p < 1, got p = 1.0"),
     ],
 )
 def test_bad_configuration_and_shapes_give_clear_errors(make: object, message: str) -> None:
@@ -183,107 +172,70 @@ def test_initialisation_scales() -> None:
     assert all(b.data == 0 for layer in MLP(50, [50], init="he", seed=0).layers for b in [layer.neurons[0].b])
 
 
-# ---- dropout and modes ---------------------------------------------------------------------
+# ---- sizes, seeds and activations given wrongly --------------------------------------------
 
 
-def test_dropout_scales_kept_values_and_is_off_in_eval() -> None:
-    dropout = Dropout(0.25, seed=0)
-    xs = [Value(1.0) for _ in range(4000)]
-    out = dropout(xs)
-    kept = [v.data for v in out if v.data != 0]
-    assert set(kept) == {1 / 0.75}
-    assert len(kept) / len(xs) == pytest.approx(0.75, abs=0.03)
-    dropout.eval()
-    assert [v.data for v in dropout(xs)] == [1.0] * len(xs)
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: MLP(2, [0, 1]), ValueError, r"every layer size in nouts = \[0, 1\] must be a positive integer, got 0"),
+    (lambda: MLP(2, []), ValueError, r"MLP needs a list of layer sizes, at least one, got nouts = \[\]"),
+    (lambda: MLP(-1, [2]), ValueError, "MLP: nin must be a positive integer, got -1"),
+    (lambda: MLP(2, 3), ValueError, "MLP needs a list of layer sizes, at least one, got nouts = 3"),  # type: ignore[arg-type]
+    (lambda: MLP(2.5, [3]), TypeError, "MLP: nin must be a positive integer, got float: 2.5"),  # type: ignore[arg-type]
+    (lambda: Layer(2, 0), ValueError, "Layer: nout must be a positive integer, got 0"),
+    (lambda: Neuron(-1), ValueError, "Neuron: nin must be a positive integer, got -1"),
+    (lambda: Neuron(3, nonlin=False, activation="tanh"), ValueError, "give nonlin .* or activation, not both"),
+    (lambda: MLP(2, [3], seed=1.5), TypeError, "seed must be an int, a random.Random or None, got float: 1.5"),  # type: ignore[arg-type]
+])  # fmt: skip
+def test_wrong_sizes_and_options_are_refused_when_the_model_is_made(make: Any, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        make()
 
 
-def test_modes_reach_every_submodule() -> None:
-    class Net(Module):
-        def __init__(self) -> None:
-            self.hidden = Layer(2, 3, seed=0)
-            self.drop = Dropout(0.5, seed=0)
-            self.out = Neuron(3, nonlin=False, seed=0)
-
-        def __call__(self, x: list[float]) -> Value:
-            return self.out(self.drop(self.hidden(x)))  # type: ignore[arg-type]
-
-    net = Net()
-    assert len(net.parameters()) == 3 * 3 + 4
-    net.eval()
-    assert not net.drop.training and not net.hidden.neurons[0].training
-    assert net([1.0, 2.0]).data == net([1.0, 2.0]).data
-    net.train()
-    assert net.drop.training
+def test_a_numpy_integer_seed_works_as_an_int() -> None:
+    assert [p.data for p in MLP(2, [3, 1], seed=np.int64(0)).parameters()] == [
+        p.data for p in MLP(2, [3, 1], seed=0).parameters()
+    ]
 
 
-# ---- losses ----------------------------------------------------------------------------------
+def test_a_neuron_is_named_by_its_activation_however_given() -> None:
+    assert repr(Neuron(3, activation=Value.tanh)) == "TanhNeuron(3)"
+    assert Neuron(3, activation=Value.tanh).activation_name == "tanh"
+    assert repr(Neuron(3, nonlin=True)) == "ReLUNeuron(3)" and repr(Neuron(3)) == "ReLUNeuron(3)"
+
+    def square(v: Value) -> Value:
+        return v * v
+
+    assert repr(Neuron(2, activation=square)) == "Neuron(2, activation=square)"
 
 
-def test_binary_cross_entropy_is_the_lecture_formula() -> None:
-    a = Value(0.7)
-    loss = binary_cross_entropy(a, 1.0)
-    loss.backward()
-    assert loss.data == pytest.approx(-math.log(0.7))
-    assert a.grad == pytest.approx(-1 / 0.7)  # da = −y/a + (1 − y)/(1 − a)
-    b = Value(0.3)
-    binary_cross_entropy(b, 0.25).backward()
-    assert b.grad == pytest.approx(-0.25 / 0.3 + 0.75 / 0.7)
-    assert binary_cross_entropy(Value(1.0), 1).data == 0.0  # no log(0) for a term with a 0 coefficient
+# ---- Linear, and PyTorch's names and shapes ------------------------------------------------
 
 
-def test_losses_match_pytorch(torch) -> None:  # type: ignore[no-untyped-def]
-    import torch.nn.functional as F
-
-    rng = random.Random(0)
-    numbers = [rng.uniform(-3, 3) for _ in range(6)]
-    targets = [rng.choice([0.0, 1.0]) for _ in range(6)]
-    cases = [
-        (lambda v: binary_cross_entropy([x.sigmoid() for x in v], targets),
-         lambda t: F.binary_cross_entropy(torch.sigmoid(t), torch.tensor(targets))),
-        (lambda v: binary_cross_entropy_with_logits(v, targets),
-         lambda t: F.binary_cross_entropy_with_logits(t, torch.tensor(targets))),
-        (lambda v: mse_loss(v, targets), lambda t: F.mse_loss(t, torch.tensor(targets))),
-        (lambda v: hinge_loss(v, [2 * y - 1 for y in targets]),
-         lambda t: torch.relu(1 - torch.tensor([2 * y - 1 for y in targets]) * t).mean()),
-        (lambda v: cross_entropy([v[:3], v[3:]], [2, 0]),
-         lambda t: F.cross_entropy(t.reshape(2, 3), torch.tensor([2, 0]))),
-    ]  # fmt: skip
-    for ours, theirs in cases:
-        values = [Value(x) for x in numbers]
-        tensor = torch.tensor(numbers, requires_grad=True)
-        loss, expected = ours(values), theirs(tensor)
-        loss.backward()
-        expected.backward()
-        assert loss.data == pytest.approx(expected.item(), rel=1e-12)
-        assert [v.grad for v in values] == pytest.approx(tensor.grad.tolist(), rel=1e-10, abs=1e-14)
+@pytest.mark.parametrize(("in_features", "out_features"), [(3, 2), (1, 1), (5, 4)])
+def test_linear_matches_pytorch(torch: Any, in_features: int, out_features: int) -> None:
+    ours = Linear(in_features, out_features, seed=0)
+    theirs = torch.nn.Linear(in_features, out_features)
+    copy_weights(torch, ours, theirs)
+    x = random_values((in_features,), seed=1)
+    x_tensor = to_tensor(torch, x)
+    out, expected = ours(x), theirs(x_tensor)
+    assert isinstance(out, list) and len(out) == out_features  # a list even for one output
+    assert_same(out, expected, "output")
+    total, expected_total = sum(out, Value(0.0)), expected.sum()
+    total.backward()
+    expected_total.backward()
+    assert_same_grads(x, x_tensor, "input")
+    assert_same_parameter_grads(ours, theirs)
+    bound = 1 / math.sqrt(in_features)
+    assert all(-bound <= w.data <= bound for w in ours.weights())
 
 
-def test_cross_entropy_is_stable_for_huge_logits() -> None:
-    logits = [Value(1000.0), Value(999.0), Value(-1000.0)]
-    loss = cross_entropy(logits, 1)
-    loss.backward()
-    softmax = [1 / (1 + math.exp(-1)), 1 / (1 + math.exp(1)), 0.0]
-    assert loss.data == pytest.approx(math.log(1 + math.exp(-1)) + 1)
-    assert [v.grad for v in logits] == pytest.approx([softmax[0], softmax[1] - 1, softmax[2]])
-
-
-def test_loss_shape_errors() -> None:
-    with pytest.raises(ValueError, match="mse_loss: 2 predictions but 3"):
-        mse_loss([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="target 3 is not a class index for 3 logits"):
-        cross_entropy([Value(1.0), Value(2.0), Value(3.0)], 3)
-    with pytest.raises(ValueError, match="no predictions"):
-        hinge_loss([], [])
-
-
-def test_penalties_leave_biases_alone() -> None:
-    model = MLP(2, [2, 1], seed=0)
-    for p in model.parameters():
-        p.data = -0.5
-    penalty = l2_penalty(model, 0.1) + l1_penalty(model, 0.01)
-    penalty.backward()
-    assert penalty.data == pytest.approx(0.1 * 6 * 0.25 + 0.01 * 6 * 0.5)
-    for p in model.parameters():
-        expected = 0.0 if p.label.endswith(".b") else 2 * 0.1 * -0.5 - 0.01
-        assert p.grad == pytest.approx(expected)
-    assert l2_penalty([Value(3.0)], 0.5).data == 4.5
+def test_an_mlp_names_its_parameters_as_a_list_of_linear_layers() -> None:
+    model = MLP(3, [4, 2], seed=0)
+    names = [(name, len(values), len(values[0]) if isinstance(values[0], list) else None)
+             for name, values in model.named_parameters()]  # fmt: skip
+    assert names == [("layers.0.weight", 4, 3), ("layers.0.bias", 4, None),
+                     ("layers.1.weight", 2, 4), ("layers.1.bias", 2, None)]  # fmt: skip
+    weight = dict(model.named_parameters())["layers.1.weight"]
+    assert weight[1][3] is model.layers[1].neurons[1].w[3]  # type: ignore[index]
+    assert len(model.parameters()) == 4 * 3 + 4 + 2 * 4 + 2
