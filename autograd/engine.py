@@ -32,6 +32,7 @@ local derivative like any input, but they are not nodes and get no gradient.
 from __future__ import annotations
 
 import gc
+import inspect
 import math
 import threading
 import types
@@ -179,6 +180,16 @@ class Operation:
             numbers = tuple([x.data if isinstance(x, Value) else x for x in inputs])
         return _apply(self, inputs + params, numbers + params)
 
+    def parameters(self, given: tuple[Number, ...], named: dict[str, Number]) -> tuple[float, ...]:
+        """The parameters of a call, given in order or by name, as floats; defaults fill the rest."""
+        assert self.arity is not None, "a variadic operation has no parameters"
+        try:
+            call = inspect.signature(self.definition).bind(FLOAT, *[0.0] * self.arity, *given, **named)
+        except TypeError as error:
+            raise TypeError(f"{self.name}: {error}") from None
+        call.apply_defaults()
+        return tuple([_number(p, self.name) for p in call.args[1 + self.arity :]])
+
     def domain_error(self, error: DomainError, numbers: Sequence[float]) -> ValueError:
         """A ValueError naming this operation, what it needs, and the numbers it got."""
         names = self.definition.__code__.co_varnames[1 : 1 + len(numbers)]
@@ -243,7 +254,7 @@ def _record(op: Operation, inputs: tuple[Value | float, ...], result: tuple[floa
     out.data = result[0]
     out.grad = 0.0
     out._label = ""
-    if _recording_anywhere_off and not _recording.get():
+    if _recording_anywhere_off and _no_grad_depth.get():
         out._op, out._inputs, out._result = "", (), ()
     else:
         out._op, out._inputs, out._result = op.name, inputs, result
@@ -409,9 +420,9 @@ def _method(op: Operation, method_name: str, arguments: int, *, reflected: bool 
 
     if arguments == 1:
 
-        def method(self: Value, *params: Number) -> Value:
-            if params:
-                params = tuple([_number(p, name) for p in params])
+        def method(self: Value, *params: Number, **named: Number) -> Value:
+            if params or named:  # v.leaky_relu(0.2), v.elu(alpha=0.5)
+                params = op.parameters(params, named)
                 return _apply(op, (self, *params), (self.data, *params))
             x = self.data
             try:
@@ -902,7 +913,9 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 # ---- recording on and off -----------------------------------------------------------------
 
-_recording: ContextVar[bool] = ContextVar("autograd_recording", default=True)
+_no_grad_depth: ContextVar[int] = ContextVar("autograd_no_grad_depth", default=0)
+"""How many `no_grad()` blocks this thread (or asyncio task) is inside: a count, not a flag,
+so blocks that end in any order leave recording on once all have ended."""
 _no_grad_lock = threading.Lock()
 _no_grad_blocks = 0  # how many `no_grad()` blocks are open, in any thread
 _recording_anywhere_off = False
@@ -916,13 +929,13 @@ def no_grad() -> Iterator[None]:
 
     It applies to the thread (or asyncio task) that entered it, and nests.
     """
-    token = _recording.set(False)
+    _no_grad_depth.set(_no_grad_depth.get() + 1)
     _count_no_grad_block(+1)
     try:
         yield
     finally:
         _count_no_grad_block(-1)
-        _recording.reset(token)
+        _no_grad_depth.set(_no_grad_depth.get() - 1)
 
 
 def _count_no_grad_block(change: int) -> None:
@@ -934,4 +947,4 @@ def _count_no_grad_block(change: int) -> None:
 
 def is_grad_enabled() -> bool:
     """False inside `no_grad()`."""
-    return _recording.get()
+    return _no_grad_depth.get() == 0

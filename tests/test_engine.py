@@ -10,14 +10,15 @@ import math
 import random
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import OPERATIONS, Operation, Value, is_grad_enabled, linear, no_grad, numerical_grad
-from autograd.engine import topological_order
+from autograd import OPERATIONS, Operation, Value, grad, is_grad_enabled, linear, no_grad, numerical_grad, operation
+from autograd.engine import FLOAT, PRIMITIVES, VALUE, topological_order
 
 # Values for the parameters (arguments after the differentiable inputs) of the
 # operations that have them; an operation with no entry is tested with its defaults.
@@ -53,6 +54,7 @@ def inputs_in_domain(op: Operation, params: tuple[float, ...], rng: random.Rando
 
 CASES = list(operation_cases())
 CASE_IDS = [f"{name}{params or ''}" for name, params in CASES]
+CASE_IDS_SMOOTH = [i for i, (name, _) in zip(CASE_IDS, CASES) if name not in ("relu", "leaky_relu", "abs", "elu")]
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
@@ -526,3 +528,309 @@ def test_constants_keep_their_local_derivative_but_get_no_gradient() -> None:
     assert out.local_grads == (-1.0,) and out.inputs[1].local_grads == (3.0,)
     out.backward()
     assert w.grad == -3.0
+
+
+# ---- one definition per operation ------------------------------------------------------------
+
+
+def test_a_second_operation_under_a_taken_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="'tanh' is already registered"):
+
+        @operation("tanh")
+        def my_tanh(m: Any, x: Any) -> tuple[Any, ...]:
+            return m.tanh(x), 1.0
+
+
+def test_defining_the_same_operation_again_replaces_it() -> None:
+    def define() -> Operation:
+        @operation("twice")
+        def twice(m: Any, x: Any) -> tuple[Any, ...]:
+            return 2 * x, 2.0
+
+        return twice
+
+    try:
+        first, again = define(), define()  # a notebook cell run twice
+        assert OPERATIONS["twice"] is again and again(Value(3.0)).data == 6.0 and first is not again
+    finally:
+        del OPERATIONS["twice"]
+
+
+@pytest.mark.parametrize("name", list(OPERATIONS))
+def test_every_definition_runs_on_each_namespace(name: str) -> None:
+    """FLOAT computes what VALUE computes; the same function, two kinds of number."""
+    op = OPERATIONS[name]
+    xs = inputs_in_domain(op, PARAMETERS.get(name, [()])[0], random.Random(1))
+    params = PARAMETERS.get(name, [()])[0]
+    on_floats = op.definition(FLOAT, *xs, *params)
+    on_values = op.definition(VALUE, *(Value(x) for x in xs), *params)
+    assert [float(x.data if isinstance(x, Value) else x) for x in on_values] == pytest.approx(on_floats, rel=1e-12)
+
+
+def test_namespaces_offer_exactly_the_primitives() -> None:
+    for namespace in (FLOAT, VALUE):
+        assert {name for name in vars(namespace) if not name.startswith("_")} == set(PRIMITIVES)
+
+
+def test_keyword_parameters_work_as_in_pytorch() -> None:
+    v = Value(-2.0)
+    assert v.leaky_relu(slope=0.2).data == pytest.approx(-0.4)
+    assert v.elu(alpha=0.5).data == pytest.approx(0.5 * math.expm1(-2.0))
+    with pytest.raises(TypeError, match="leaky_relu: got an unexpected keyword argument 'slop'"):
+        v.leaky_relu(slop=0.2)
+
+
+# ---- derivatives of derivatives -------------------------------------------------------------
+
+SMOOTH = [name for name in OPERATIONS if name not in ("relu", "leaky_relu", "abs", "elu")]
+
+
+def torch_derivatives(torch: Any, reference: Callable[..., Any], xs: list[float], params: tuple[float, ...]) -> Any:
+    """Every first, second and third partial derivative of `reference` at `xs`, by PyTorch's double backward."""
+    tensors = [torch.tensor(x, requires_grad=True) for x in xs]
+    out = reference(*tensors, *params)
+
+    def grads(y: Any) -> list[Any]:
+        if not y.requires_grad:
+            return [torch.tensor(0.0) for _ in tensors]
+        found = torch.autograd.grad(y, tensors, create_graph=True, allow_unused=True)
+        return [torch.tensor(0.0) if g is None else g for g in found]
+
+    first = grads(out)
+    second = [grads(g) for g in first]
+    third = [[grads(h) for h in row] for row in second]
+    return first, second, third
+
+
+def engine_derivatives(op: Operation, xs: list[float], params: tuple[float, ...]) -> Any:
+    leaves = [Value(x) for x in xs]
+    out = op(*leaves, *params)
+    first = grad(out, leaves, create_graph=True)
+    second = [grad(g, leaves, create_graph=True) for g in first]
+    third = [[grad(h, leaves) for h in row] for row in second]
+    return first, second, third
+
+
+@pytest.mark.parametrize(("name", "params"), [case for case in CASES if case[0] in SMOOTH], ids=CASE_IDS_SMOOTH)
+def test_second_and_third_derivatives_match_pytorch(torch, name: str, params: tuple[float, ...]) -> None:  # type: ignore[no-untyped-def]
+    op, reference = OPERATIONS[name], torch_operations(torch)[name]
+    rng = random.Random(f"higher {name}")
+    for _ in range(3):
+        xs = inputs_in_domain(op, params, rng)
+        first, second, third = engine_derivatives(op, xs, params)
+        t_first, t_second, t_third = torch_derivatives(torch, reference, xs, params)
+        assert [g.data for g in first] == pytest.approx([g.item() for g in t_first], rel=1e-9, abs=1e-12)
+        for row, t_row in zip(second, t_second):
+            assert [h.data for h in row] == pytest.approx([h.item() for h in t_row], rel=1e-9, abs=1e-12)
+        for plane, t_plane in zip(third, t_third):
+            for row, t_row in zip(plane, t_plane):
+                assert row == pytest.approx([k.item() for k in t_row], rel=1e-8, abs=1e-10), (name, xs)
+
+
+@pytest.mark.parametrize("name", ["exp", "sin", "tanh", "sigmoid", "log", "sqrt", "softplus"])
+def test_fourth_derivatives_match_central_differences_of_the_third(name: str) -> None:
+    x0, eps = 0.7, 1e-5
+
+    def third(x: float) -> float:
+        v = Value(x)
+        d = OPERATIONS[name](v)
+        for _ in range(3):
+            (d,) = grad(d, [v], create_graph=True)
+        return d.data
+
+    v = Value(x0)
+    d = OPERATIONS[name](v)
+    for _ in range(3):
+        (d,) = grad(d, [v], create_graph=True)
+    (fourth,) = grad(d, [v])
+    assert fourth == pytest.approx((third(x0 + eps) - third(x0 - eps)) / (2 * eps), rel=1e-5)
+
+
+def test_grad_touches_no_grad_and_gives_zero_for_unused_inputs() -> None:
+    x, y, unused = Value(2.0), Value(3.0), Value(5.0)
+    x.grad, unused.grad = 7.0, 9.0
+    out = x * y + x**2
+    before = [node.grad for node in topological_order(out)]
+    assert grad(out, [x, y, unused]) == [7.0, 2.0, 0.0]
+    assert [node.grad for node in topological_order(out)] == before and unused.grad == 9.0
+    dx, dy, du = grad(out, [x, y, unused], create_graph=True)
+    assert isinstance(du, Value) and du.data == 0.0
+    assert grad(dx, [x, y]) == [2.0, 1.0]  # d(y + 2x)/dx, d(y + 2x)/dy
+
+
+def test_grad_refuses_what_is_not_a_value() -> None:
+    with pytest.raises(TypeError, match="output must be a Value"):
+        grad(3.0, [Value(1.0)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="inputs must be Values"):
+        grad(Value(1.0) * 2, [1.0])  # type: ignore[list-item]
+
+
+def test_a_derivative_is_a_graph_that_draws_and_steps() -> None:
+    x = Value(0.5, label="x")
+    (dy,) = grad(x.tanh(), [x], create_graph=True)
+    assert dy.op == "-" and dy.inputs[0] == 1.0  # 1 − tanh(x)·tanh(x): no needless "× 1" or "0 +"
+    steps = list(dy.backward_steps())
+    assert steps[-1].input is x or x in [step.input for step in steps]
+    assert x.grad == pytest.approx(-2 * math.tanh(0.5) * (1 - math.tanh(0.5) ** 2))
+
+
+def test_create_graph_refuses_a_micrograd_style_node() -> None:
+    x = Value(0.5)
+    out = Value(x.data * 2, (x,), "double")
+    with pytest.raises(ValueError, match="made micrograd's way"):
+        grad(out, [x], create_graph=True)
+
+
+# ---- micrograd's extension style ----------------------------------------------------------------
+
+
+class LectureValue(Value):
+    """The lecture's way to add an operation: a method that builds the node and its _backward closure."""
+
+    __slots__ = ()
+
+    def lecture_tanh(self) -> Value:
+        x = self.data
+        t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
+        out = LectureValue(t, (self,), "tanh")
+
+        def _backward() -> None:
+            self.grad += (1 - t**2) * out.grad
+
+        out._backward = _backward  # type: ignore[method-assign]
+        return out
+
+
+def test_the_lecture_manual_backward_node_by_node() -> None:
+    x1, x2, w1, w2 = Value(2.0, label="x1"), Value(0.0, label="x2"), Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1x2w2 = x1w1 + x2w2
+    n = x1w1x2w2 + b
+    o = n.tanh()
+    o.grad = 1.0  # the lecture's manual backward, one node at a time
+    for node in (o, n, x1w1x2w2, x2w2, x1w1):
+        node._backward()
+    manual = [v.grad for v in (x1, x2, w1, w2, b)]
+    o.zero_grad()
+    o.backward()
+    assert manual == [v.grad for v in (x1, x2, w1, w2, b)] == pytest.approx([-1.5, 0.5, 1.0, 0.0, 0.5])
+
+
+def test_a_micrograd_style_operation_is_honoured_drawn_and_stepped() -> None:
+    x = LectureValue(0.8813735870195432, label="x")
+    o = x.lecture_tanh() * 2
+    o.backward()
+    assert x.grad == pytest.approx(2 * 0.5)
+    x.grad = 0.0
+    steps = list(o.backward_steps())
+    into_x = [step for step in steps if step.input is x]
+    assert len(into_x) == 1 and into_x[0].local_grad == pytest.approx(0.5)
+    assert x.grad == pytest.approx(1.0)
+    from autograd.explain import explain
+
+    assert str(explain(into_x[0])).startswith("∂[tanh]/∂x = 0.5; x.grad += ")
+
+
+def test_a_micrograd_style_chain_deeper_than_the_recursion_limit() -> None:
+    x = LectureValue(0.1)
+    y: Value = x
+    for _ in range(3000):
+        y = cast(LectureValue, y).lecture_tanh()
+    y.backward()
+    expected = 1.0
+    v = 0.1
+    for _ in range(3000):
+        t = math.tanh(v)
+        expected *= 1 - t * t
+        v = t
+    assert x.grad == pytest.approx(expected, rel=1e-9)
+
+
+def test_optimizer_state_can_live_on_a_parameter() -> None:
+    p = Value(1.0, label="w")
+    p.m, p.v = 0.0, 0.0  # EurekaLabs' Adam keeps its moments on the parameter
+    p._vis_color = "red"
+    (p * p).backward()
+    p.m = 0.9 * p.m + 0.1 * p.grad
+    assert p.m == pytest.approx(0.2) and p._vis_color == "red"
+
+
+def test_value_takes_micrograds_constructor_and_never_a_tuple_as_a_label() -> None:
+    a, b = Value(2.0), Value(3.0)
+    c = Value(5.0, (a, b), "+", label="c")
+    assert c.parents == (a, b) and c.op == "+" and c.label == "c" and c._prev == {a, b}
+    assert Value(1.0, "x").label == "x"  # a string second argument stays a label
+    with pytest.raises(TypeError, match="_children must be Values"):
+        Value(1.0, (1.0, 2.0))
+    with pytest.raises(TypeError, match="a label must be a string"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a label must be a string"):
+        c.label = None  # type: ignore[assignment]
+
+
+def test_a_model_pickles() -> None:
+    import pickle
+
+    from autograd.nn import MLP
+
+    model = MLP(2, [4, 1], seed=0)
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy([0.5, -1.0]).data == model([0.5, -1.0]).data
+
+
+# ---- engine defects found by a hostile test --------------------------------------------------------
+
+
+def test_no_grad_belongs_to_the_thread_that_entered_it() -> None:
+    import threading
+
+    inside, go_on, recorded = threading.Event(), threading.Event(), []
+
+    def other_thread() -> None:
+        inside.wait()
+        recorded.append((Value(1.0) * 2).op)  # while the main thread is inside no_grad
+        go_on.set()
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    with no_grad():
+        inside.set()
+        go_on.wait()
+        assert (Value(1.0) * 2).op == ""
+    worker.join()
+    assert recorded == ["*"] and is_grad_enabled()
+
+
+def test_overlapping_no_grad_blocks_leave_recording_on() -> None:
+    first, second = no_grad(), no_grad()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    second.__exit__(None, None, None)
+    assert is_grad_enabled() and (Value(1.0) * 2).op == "*"
+
+
+def test_sin_and_cos_of_inf_are_nan() -> None:
+    for make in (lambda: Value(math.inf).sin(), lambda: Value(-math.inf).cos()):
+        out = make()
+        assert math.isnan(out.data) and math.isnan(out.local_grads[0])
+
+
+def test_power_of_a_value_exponent_is_right_at_the_extremes() -> None:
+    for base, exponent, expected in [(1e-200, 2.0, 2e-200), (1e300, 2.0, 2e300), (math.inf, 1.0, 1.0)]:
+        x = Value(base)
+        (x ** Value(exponent)).backward()
+        assert x.grad == pytest.approx(expected), (base, exponent)
+
+
+def test_elu_just_below_zero_keeps_its_precision() -> None:
+    x = -1e-10
+    assert Value(x).elu().data == math.expm1(x)  # e^x − 1 would keep only 6 digits here
+
+
+def test_a_number_too_large_for_a_float_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="too large for a float"):
+        Value(10**400)
+    with pytest.raises(ValueError, match="too large for a float"):
+        Value(1.0) * 10**400
