@@ -428,9 +428,9 @@ def test_value_rejects_non_numbers_naming_them(bad: object) -> None:
 @pytest.mark.parametrize("bad", ["2", None, [1.0], 1j, True])
 def test_operations_reject_non_numbers(bad: object) -> None:
     v = Value(1.0)
-    for operation in (lambda: v + bad, lambda: bad * v, lambda: v**bad, lambda: v.leaky_relu(bad)):
+    for apply in (lambda: v + bad, lambda: bad * v, lambda: v**bad, lambda: v.leaky_relu(bad)):
         with pytest.raises(TypeError):
-            operation()
+            apply()
 
 
 @pytest.mark.parametrize(
@@ -653,7 +653,7 @@ def test_grad_touches_no_grad_and_gives_zero_for_unused_inputs() -> None:
     before = [node.grad for node in topological_order(out)]
     assert grad(out, [x, y, unused]) == [7.0, 2.0, 0.0]
     assert [node.grad for node in topological_order(out)] == before and unused.grad == 9.0
-    dx, dy, du = grad(out, [x, y, unused], create_graph=True)
+    dx, _, du = grad(out, [x, y, unused], create_graph=True)
     assert isinstance(du, Value) and du.data == 0.0
     assert grad(dx, [x, y]) == [2.0, 1.0]  # d(y + 2x)/dx, d(y + 2x)/dy
 
