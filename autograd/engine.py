@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any, cast
+from typing import Any
 
 Number = float | int
 Definition = Callable[..., tuple[Any, ...]]
@@ -174,7 +174,7 @@ class Operation:
         split = len(args) if self.arity is None else self.arity
         inputs, params = args[:split], tuple([_number(p, self.name) for p in args[split:]])
         if set(map(type, inputs)) == {Value}:  # all nodes: the common case, a neuron's weighted sum
-            numbers = tuple([cast(Value, x).data for x in inputs])
+            numbers = tuple([x.data for x in inputs])  # type: ignore[union-attr]
         else:  # numbers among the inputs: constants, recorded as floats
             inputs = tuple([x if isinstance(x, Value) else _number(x, self.name) for x in inputs])
             numbers = tuple([x.data if isinstance(x, Value) else x for x in inputs])
@@ -408,9 +408,12 @@ def fused_linear(m: Any, *numbers: Any) -> tuple[Any, ...]:
 _new_value = object.__new__
 
 
-def _method(op: Operation, method_name: str, arguments: int, *, reflected: bool = False) -> Callable[..., Value]:
+def _method(
+    op: Operation, method_name: str, arguments: int, *, reflected: bool = False, for_values: Operation | None = None
+) -> Callable[..., Value]:
     """`op` as a Value method of one argument (``v.tanh()``) or two (``v * w``, ``v * 2``, ``v ** 2``;
-    `reflected`: ``2 * v``, which Python runs as ``v.__rmul__(2)``).
+    `reflected`: ``2 * v``, which Python runs as ``v.__rmul__(2)``; `for_values`: the
+    operation to apply instead when the other argument is a Value, as ``v ** w`` is).
 
     A method only sorts its arguments into what the node records and their
     numbers, runs the definition on the numbers and `_record`s the node; a
@@ -435,6 +438,8 @@ def _method(op: Operation, method_name: str, arguments: int, *, reflected: bool 
 
         def method(self: Value, other: Value | Number) -> Value:  # type: ignore[misc]
             if isinstance(other, Value) and not reflected:
+                if for_values is not None:
+                    return _apply(for_values, (self, other), (self.data, other.data))
                 y = other.data
             elif type(other) is float:
                 y = other
@@ -580,14 +585,7 @@ class Value:
     elu = _method(elu, "elu", 1)
     softplus = _method(softplus, "softplus", 1)
     __abs__ = abs = _method(absolute, "abs", 1)
-    _power = _method(power, "_power", 2)  # the exponent is a number: a parameter
-    _power_of_value = _method(power_of_value, "_power_of_value", 2)
-
-    def __pow__(self, exponent: Value | Number) -> Value:
-        """``self ** exponent``; a Value exponent needs a positive base."""
-        if isinstance(exponent, Value):
-            return self._power_of_value(exponent)
-        return self._power(exponent)
+    __pow__ = _method(power, "__pow__", 2, for_values=power_of_value)  # a number exponent is a parameter
 
     # ---- the backward pass ---------------------------------------------------
 

@@ -9,7 +9,9 @@ Three workloads, each run by every engine in turn, round after round
       loss plus L2, backward, SGD; every engine starts from the same weights
       and the losses are checked to agree;
   (b) a 10,000-operation chain, nanoseconds per operation, forward and backward;
-  (c) a 1,000,000-operation chain: time and memory, at the default recursion limit.
+  (c) a 1,000,000-operation chain: time and memory, at the default recursion limit;
+  (d) 10,000-operation chains of one operation each (Value × Value, + number,
+      × number, ** number, relu, tanh) and of the common ones mixed, against micrograd.
 
 Each timed run ends with ``gc.collect()``: an engine whose graphs are reference
 cycles (micrograd's closures) pays for freeing them, as it would in a program.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import platform
 import random
@@ -245,6 +248,83 @@ def _chain_timings(build: Callable[..., tuple[Any, Any]], operations: int, round
     return forward, backward
 
 
+# ---- (d) one operation at a time, and the common ones mixed ------------------------------------
+
+
+def _lecture_tanh(self: Any) -> Any:
+    """The lecture's tanh for micrograd's Value (micrograd 0.1.0 has none): its extension style."""
+    x = self.data
+    t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
+    out = micrograd.engine.Value(t, (self,), "tanh")
+
+    def _backward() -> None:
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def _lecture_exp(self: Any) -> Any:
+    """The lecture's exp for micrograd's Value."""
+    out = micrograd.engine.Value(math.exp(self.data), (self,), "exp")
+
+    def _backward() -> None:
+        self.grad += out.data * out.grad
+
+    out._backward = _backward
+    return out
+
+
+micrograd.engine.Value.tanh = _lecture_tanh
+micrograd.engine.Value.exp = _lecture_exp
+
+Step = Callable[[Any, Any], Any]
+OPERATION_STEPS: dict[str, Step] = {
+    "Value × Value": lambda y, a: y * a,
+    "+ number": lambda y, a: y + 0.5,
+    "× number": lambda y, a: y * 0.5,
+    "** number": lambda y, a: y**2,
+    "relu": lambda y, a: y.relu(),
+    "tanh": lambda y, a: y.tanh(),
+    "exp": lambda y, a: y.exp(),
+}
+MIXED = ["Value × Value", "+ number", "** number", "relu", "tanh", "exp", "× number"]
+"""The mixed chain cycles through these; its numbers stay between 0 and about 4, so exp never overflows."""
+CHAINS: dict[str, list[Step]] = {
+    **{name: [step] for name, step in OPERATION_STEPS.items() if name != "exp"},  # exp on its own overflows
+    "mixed: " + ", ".join(MIXED): [OPERATION_STEPS[name] for name in MIXED],
+}
+
+
+def operation_chain(value: Callable[[float], Any], steps: list[Step], operations: int) -> tuple[Any, Any]:
+    x, a = value(0.3), value(0.999)
+    y = x
+    for i in range(operations):
+        y = steps[i % len(steps)](y, a)
+    return x, y
+
+
+def operation_timings(operations: int, rounds: int) -> dict[str, Timings]:
+    """Forward and backward seconds of every chain in (d), for micrograd and this engine."""
+    engines = {"micrograd 0.1.0": micrograd.engine.Value, "this engine": Value}
+    results = {name: Timings() for name in CHAINS}
+    default_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(default_limit, 2 * operations + 100))  # micrograd's backward recurses
+    try:
+        for _ in range(rounds):
+            for name, steps in CHAINS.items():
+                for engine, value in engines.items():
+                    start = time.perf_counter()
+                    x, y = operation_chain(value, steps, operations)
+                    y.backward()
+                    del x, y
+                    gc.collect()
+                    results[name].add(engine, time.perf_counter() - start)
+    finally:
+        sys.setrecursionlimit(default_limit)
+    return results
+
+
 def resident_bytes() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * 4096
@@ -320,6 +400,13 @@ def main() -> None:
             print(f"      {name:<34} forward {forward.median(name) / operations * 1e9:6.0f} ns, "
                   f"backward {backward.median(name) / operations * 1e9:6.0f} ns")  # fmt: skip
         print()
+
+    print(f"(d) {operations:,}-operation chains, one operation or a mix: forward + backward per operation")
+    print(f"  {'chain':<58} {'micrograd':>10} {'this engine':>12} {'ratio':>7}")
+    for name, timings in operation_timings(operations, args.rounds).items():
+        theirs, ours = (timings.median(engine) / operations * 1e9 for engine in ("micrograd 0.1.0", "this engine"))
+        print(f"  {name:<58} {theirs:7.0f} ns {ours:9.0f} ns {theirs / ours:6.1f}x")
+    print("  (micrograd 0.1.0 has no tanh or exp: they are the lecture's, added to its Value the lecture's way)\n")
 
     print(f"(c) {args.long:,}-operation chain, y = y·1.0001 + 0.0001: forward + backward, once")
     for name, result in long_chain(args.long).items():
