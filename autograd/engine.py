@@ -171,8 +171,9 @@ class Operation:
         return f"Operation({self.name!r}, {self.definition.__name__}, arity={self.arity})"
 
     def __call__(self, *args: Value | Number) -> Value:
-        split = len(args) if self.arity is None else self.arity
-        inputs, params = args[:split], tuple([_number(p, self.name) for p in args[split:]])
+        inputs, params = args, ()
+        if self.arity is not None and len(args) > self.arity:
+            inputs, params = args[: self.arity], tuple([_number(p, self.name) for p in args[self.arity :]])
         if set(map(type, inputs)) == {Value}:  # all nodes: the common case, a neuron's weighted sum
             numbers = tuple([x.data for x in inputs])  # type: ignore[union-attr]
         else:  # numbers among the inputs: constants, recorded as floats
