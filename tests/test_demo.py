@@ -44,7 +44,7 @@ def test_demo_prints_the_lecture_and_writes_every_picture(tmp_path: Path, capsys
             assert path.read_bytes().startswith(PNG_MAGIC)
     step = ET.parse(tmp_path / "neuron_step.svg").getroot()
     assert any("highlight" in (g.get("class") or "") for g in step.iter("{http://www.w3.org/2000/svg}g"))
-    assert "step 0 of 10" in (tmp_path / "backward_player.html").read_text(encoding="utf-8")
+    assert "Step 0 of 9, the seed" in (tmp_path / "backward_player.html").read_text(encoding="utf-8")
 
 
 def test_demo_without_dot_saves_dot_text_and_says_how_to_install(
@@ -56,4 +56,4 @@ def test_demo_without_dot_saves_dot_text_and_says_how_to_install(
     assert [p.name for p in written][:2] == ["neuron.dot", "neuron_step.dot"]
     assert (tmp_path / "neuron.dot").read_text(encoding="utf-8").startswith("digraph")
     assert "sudo apt-get install graphviz" in printed and "brew install graphviz" in printed
-    assert "no backward player" in printed
+    assert "Viz.instance()" in (tmp_path / "backward_player.html").read_text(encoding="utf-8")  # drawn in the browser
