@@ -725,6 +725,7 @@ def test_a_backward_pass_too_long_for_one_page_is_refused_with_advice() -> None:
 
 # ---- the player in a real browser ---------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One headless Chromium for the module, in a 1,024×768 window."""
@@ -1024,3 +1025,11 @@ def test_the_vendored_viz_js_is_the_pinned_version_with_its_licences() -> None:
     licences = (vendored / "LICENSE").read_text(encoding="utf-8")
     for name in ("Copyright (c) 2023 Michael Daines", "Eclipse Public License - v 2.0", "Thai Open Source Software"):
         assert name in licences
+
+
+def test_the_readme_shows_a_highlighted_step() -> None:
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    (picture,) = re.findall(r"!\[[^]]*\]\((docs/[^)]+)\)", readme.split("highlight=step")[1])[:1]
+    svg = ET.parse(root / picture).getroot()
+    assert groups(svg, "changed") and groups(svg, "upstream") and highlighted_edge(svg) is not None
