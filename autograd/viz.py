@@ -132,11 +132,11 @@ def _shared_cluster_label(users: str) -> str:
     return _("shared by {users}").format(users=users)
 
 
-def _collapsed_note(count: int, max_nodes: int, boxes: int) -> str:
+def _collapsed_note(count: int, max_nodes: int, boxes: int, example: str) -> str:
     return _(
-        "{count} values are too many for one picture (max_nodes={max_nodes}): "
-        "each group is drawn as one box per value it passes on ({boxes} such boxes)."
-    ).format(count=count, max_nodes=max_nodes, boxes=boxes)
+        "{count} values are too many for one picture (max_nodes={max_nodes}), so each group, like {example}, "
+        "is drawn as one box showing the value it passes on: {boxes} such boxes."
+    ).format(count=count, max_nodes=max_nodes, boxes=boxes, example=example)
 
 
 def _no_groups_advice(count: int, max_nodes: int) -> str:
@@ -280,7 +280,9 @@ _IN_BROWSER = Template("""\
 <script>
 Viz.instance().then(function (viz) {
   const box = document.getElementById("$id");
-  box.replaceChildren(viz.renderSVGElement(JSON.parse(box.querySelector("script").textContent)));
+  const svg = viz.renderSVGElement(JSON.parse(box.querySelector("script").textContent));
+  svg.style.fontStretch = "condensed";  // Viz.js sizes text by Helvetica's widths: a condensed face fits wider fonts
+  box.replaceChildren(svg);
 });
 </script>
 </div>""")
@@ -468,7 +470,8 @@ class _Layout:
                 raise ValueError(_no_groups_advice(count, options.max_nodes))
             raise ValueError(_still_too_big_advice(count, options.max_nodes, collapsed))
         if count > options.max_nodes:
-            layout.note = _collapsed_note(count, options.max_nodes, len(layout.boxes))
+            example = ".".join(min(layout.boxes.values()))
+            layout.note = _collapsed_note(count, options.max_nodes, len(layout.boxes), example)
         return layout
 
     @cached_property

@@ -58,4 +58,3 @@ while (walker.nextNode()) {
 }
 return smallest;
 """
-

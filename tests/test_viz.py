@@ -361,6 +361,7 @@ def test_a_graph_past_max_nodes_is_collapsed_and_says_so() -> None:
     assert len(groups(svg, "collapsed")) == 16 + 16 + 1
     note = " ".join(t.text or "" for t in svg.find(f"{SVG}g").findall(f"{SVG}text"))  # type: ignore[union-attr]
     assert re.search(r"\d+ values are too many for one picture \(max_nodes=200\)", note)
+    assert "so each group, like layer0.neuron0, is drawn as one box showing the value it passes on" in note
     assert "33 such boxes" in note
 
 
@@ -676,7 +677,7 @@ def test_without_dot_only_files_need_it_and_say_how_to_install_it(tmp_path: Path
 
 def frames(player: Any) -> list[str]:
     """The captions of the player's frames, from the list of steps it carries."""
-    steps = re.search(r'<ol class="autograd-player-steps"[^>]*>(.*?)</ol>', player.html, re.DOTALL)
+    steps = re.search(r'<ul class="autograd-player-steps">(.*?)</ul>', player.html, re.DOTALL)
     assert steps is not None
     return re.findall(r"<li>(.*?)</li>", steps.group(1), re.DOTALL)
 
