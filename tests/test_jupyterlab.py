@@ -26,6 +26,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 pytest.importorskip("jupyterlab", reason="the JupyterLab tests need jupyterlab: pip install -e '.[test]'")
@@ -125,7 +126,8 @@ def open_notebook(browser: Any, lab: Lab, name: str) -> None:
 def test_in_a_running_notebook_the_player_plays_and_the_drawing_fits(browser: Any, lab: Lab) -> None:
     notebook(lab.folder / "live.ipynb", CELLS)
     open_notebook(browser, lab, "live.ipynb")
-    browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputArea-prompt")[0].click()
+    first_cell = (By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputArea-prompt")
+    WebDriverWait(browser, 30).until(expected_conditions.element_to_be_clickable(first_cell)).click()
     ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER, Keys.ENTER).key_up(Keys.SHIFT).perform()
 
     caption = WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".autograd-player-caption"))
