@@ -40,7 +40,6 @@ import base64
 import html
 import json
 import os
-import tempfile
 import textwrap
 import uuid
 from collections import defaultdict
@@ -345,23 +344,16 @@ def write_atomically(path: str | os.PathLike[str], content: bytes | str) -> Path
     """
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())  # as open() would make it; mkstemp makes it private
         os.replace(temporary, path)
     except BaseException:
-        os.unlink(temporary)
+        temporary.unlink()
         raise
     return path
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it, so it is set straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 # ---- text inside HTML-like labels ----------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -629,6 +630,9 @@ def test_write_atomically_leaves_nothing_behind_when_interrupted(
 ) -> None:
     target = tmp_path / "kept.txt"
     write_atomically(target, "first")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes a file, not private like mkstemp
 
     def interrupted(*args: Any) -> None:
         raise KeyboardInterrupt
