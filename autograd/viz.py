@@ -115,16 +115,12 @@ def _before_caption() -> str:
     return _("Before the backward pass: every gradient is 0.")
 
 
-def _seed_caption(index: int, last: int, root: str) -> str:
-    return _("Step {index} of {last}, the seed: the backward pass starts at {root}, whose gradient is 1.").format(
-        index=index, last=last, root=root
-    )
+def _seed_caption() -> str:
+    return _("Step {index} of {last}, the seed: the backward pass starts at {root}, whose gradient is 1.")
 
 
-def _step_caption(index: int, last: int, node: str, op: str, input: str) -> str:
-    return _("Step {index} of {last}: {node} sends its gradient back through {op} to {input}.").format(
-        index=index, last=last, node=node, op=op, input=input
-    )
+def _step_caption() -> str:
+    return _("Step {index} of {last}: {node} sends its gradient back through {op} to {input}.")
 
 
 def _shared_cluster_label(users: str) -> str:
@@ -985,20 +981,26 @@ def _before_caption_html() -> str:
     return f'<span class="autograd-player-what">{html.escape(_before_caption())}</span>'
 
 
+def _isolated(formula: str) -> str:
+    """A name or formula inside words: a left-to-right isolate, so a right-to-left page keeps it whole."""
+    return f'<bdi dir="ltr">{html.escape(formula)}</bdi>'
+
+
 def _caption_html(step: BackwardStep) -> str:
-    """A step in words, then its two formulas, each a left-to-right isolate."""
-    last = step.total - 1
+    """A step in words (the names in it isolated), then its two formulas, each a left-to-right isolate."""
+    numbers = {"index": step.index, "last": step.total - 1}
     if step.is_seed:
-        what = _seed_caption(step.index, last, node_name(step.node))
+        what = html.escape(_seed_caption()).format(**numbers, root=_isolated(node_name(step.node)))
     else:
-        symbol = OP_SYMBOLS.get(step.node.op, step.node.op)
-        what = _step_caption(step.index, last, node_name(step.node), symbol, node_name(step.input))
+        names = (node_name(step.node), OP_SYMBOLS.get(step.node.op, step.node.op), node_name(step.input))
+        node, op, input = (_isolated(name) for name in names)
+        what = html.escape(_step_caption()).format(**numbers, node=node, op=op, input=input)
     explanation = explain(step)
     formulas = "".join(
         f'<br><bdi dir="ltr" class="autograd-player-formula">{html.escape(formula)}</bdi>'
         for formula in (explanation.derivative, explanation.update)
     )
-    return f'<span class="autograd-player-what">{html.escape(what)}</span>{formulas}'
+    return f'<span class="autograd-player-what">{what}</span>{formulas}'
 
 
 def _player_html(root: Value, frames: list[str], format: str, captions: list[str], picture: str) -> str:
