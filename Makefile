@@ -9,7 +9,7 @@ TORCH  ?= yes
 comma  := ,
 TEST_EXTRAS := test$(if $(filter yes,$(TORCH)),$(comma)oracle)
 
-.PHONY: demo test bench lint graphviz browser clean
+.PHONY: demo test bench lint graphviz browser vendor-viz-js clean
 
 demo: $(VENV)/.installed-demo graphviz
 	$(PY) -m autograd demo
@@ -29,6 +29,15 @@ graphviz:
 
 browser:
 	@tools/ensure "command -v chromium && command -v chromedriver" chromium chromium-driver
+
+# Graphviz in WebAssembly, drawing in the browser when `dot` is missing. The file is committed;
+# this only updates it (see autograd/vendor/viz-js/README.md). Needs npm.
+VIZ_JS_VERSION := 3.31.0
+vendor-viz-js:
+	rm -rf .viz-js && mkdir .viz-js
+	cd .viz-js && npm pack --silent @viz-js/viz@$(VIZ_JS_VERSION) >/dev/null && tar xzf viz-js-viz-$(VIZ_JS_VERSION).tgz
+	cp .viz-js/package/dist/viz-global.js autograd/vendor/viz-js/viz-global.js
+	rm -rf .viz-js
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); tools/ensure "$(PYTHON) -m ensurepip --version" python3-venv; $(PYTHON) -m venv $(VENV); }

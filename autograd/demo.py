@@ -3,11 +3,13 @@
 It prints the lecture's smallest example and two of its derivations checked
 against the engine, draws the classic tanh neuron and one step of its backward
 pass, saves a backward player page, trains an MLP on two moons, and lists the
-files it wrote.
+files it wrote. Every file appears whole or not at all (written to a temporary
+file, then renamed), so a full disk or Ctrl-C leaves nothing cut off behind.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -18,7 +20,18 @@ from autograd.explain import explain
 from autograd.nn import MLP, binary_cross_entropy_with_logits
 from autograd.optim import Adam
 from autograd.train import fit, plot_decision_boundary
-from autograd.viz import INSTALL_GRAPHVIZ, Drawing, GraphvizNotFound, backward_player, draw_dot
+from autograd.viz import (
+    INSTALL_GRAPHVIZ,
+    Drawing,
+    DrawingOptions,
+    GraphvizNotFound,
+    backward_player,
+    draw_dot,
+    write_atomically,
+)
+
+DRAWING = DrawingOptions(dpi=192)
+"""How the demo draws: PNGs at twice the screen's resolution, sharp on slides."""
 
 
 def lecture_neuron() -> Value:
@@ -44,11 +57,10 @@ def _heading(text: str) -> None:
 def _render(drawing: Drawing, path: Path, written: list[Path]) -> None:
     """Save `drawing` as SVG and PNG, or as DOT text when Graphviz's dot is missing."""
     try:
-        for format in ("svg", "png"):
-            written.append(Path(drawing.render(outfile=path.with_suffix(f".{format}"), cleanup=True)))
+        for suffix in (".svg", ".png"):
+            written.append(drawing.write(path.with_suffix(suffix)))
     except GraphvizNotFound:
-        written.append(path.with_suffix(".dot"))
-        written[-1].write_text(drawing.source, encoding="utf-8")
+        written.append(drawing.write(path.with_suffix(".dot")))
 
 
 def show_lecture() -> None:
@@ -66,7 +78,7 @@ def draw_neuron(out: Path, written: list[Path], highlighted_step: int = 4) -> No
     _heading("4. The backward pass, drawn")
     neuron = lecture_neuron()
     neuron.backward()
-    _render(draw_dot(neuron), out / "neuron", written)
+    _render(draw_dot(neuron, DRAWING), out / "neuron", written)
 
     neuron.zero_grad()
     steps = neuron.backward_steps()
@@ -74,14 +86,12 @@ def draw_neuron(out: Path, written: list[Path], highlighted_step: int = 4) -> No
         print(f"step {step.index} of {step.total - 1}: {explain(step)}")  # step 0 is the seed, o.grad = 1
         if step.index == highlighted_step:
             break
-    _render(draw_dot(neuron, highlight=step), out / "neuron_step", written)  # gradients known so far
+    _render(draw_dot(neuron, DRAWING, highlight=step), out / "neuron_step", written)  # gradients known so far
     steps.close()
 
     neuron.zero_grad()
-    try:
-        written.append(backward_player(neuron).save(out / "backward_player.html"))
-    except GraphvizNotFound:
-        print("(no backward player: it draws every step with Graphviz's dot)")
+    player = backward_player(neuron, DRAWING)  # without dot, the page draws in the browser
+    written.append(player.save(out / "backward_player.html"))
 
 
 def train_moons(out: Path, written: list[Path], epochs: int) -> None:
@@ -112,9 +122,10 @@ def train_moons(out: Path, written: list[Path], epochs: int) -> None:
         ("decision_boundary.png", lambda: plot_decision_boundary(model, X_train, y_train)),
     ]:
         draw()
-        written.append(out / name)
-        plt.savefig(written[-1], dpi=100)
+        png = io.BytesIO()
+        plt.savefig(png, format="png", dpi=100)
         plt.close()
+        written.append(write_atomically(out / name, png.getvalue()))
 
 
 def run(out: str | os.PathLike[str] = "autograd-demo", epochs: int = 60) -> list[Path]:
@@ -125,7 +136,7 @@ def run(out: str | os.PathLike[str] = "autograd-demo", epochs: int = 60) -> list
     show_lecture()
     draw_neuron(folder, written)
     if any(path.suffix == ".dot" for path in written):
-        print(f"\n{INSTALL_GRAPHVIZ}\nThe drawings were saved as DOT text instead.")
+        print(f"\n{INSTALL_GRAPHVIZ}\nThe drawings were saved as DOT text instead; the player draws in the browser.")
     train_moons(folder, written, epochs)
     _heading("Written")
     for path in written:

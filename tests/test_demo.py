@@ -1,15 +1,36 @@
-"""autograd.demo: what `make demo` prints and writes."""
+"""autograd.demo: what `make demo` prints and writes, and that it never leaves a file cut off."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from autograd.demo import lecture_neuron, run
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"IEND\xaeB`\x82"
+WRITTEN = [
+    "neuron.svg", "neuron.png", "neuron_step.svg", "neuron_step.png",
+    "backward_player.html", "loss_curve.png", "decision_boundary.png",
+]  # fmt: skip
+
+
+def whole(path: Path) -> bool:
+    """Whether a file the demo writes is complete: a PNG to its last chunk, an SVG or a page to its end."""
+    content = path.read_bytes()
+    if path.suffix == ".png":
+        return content.startswith(PNG_MAGIC) and content.endswith(PNG_END)
+    if path.suffix == ".svg":
+        return content.rstrip().endswith(b"</svg>")
+    if path.suffix == ".html":
+        return content.rstrip().endswith(b"</html>")
+    return path.suffix == ".dot" and content.rstrip().endswith(b"}")
 
 
 def test_lecture_neuron_has_the_lectures_gradients() -> None:
@@ -32,28 +53,66 @@ def test_demo_prints_the_lecture_and_writes_every_picture(tmp_path: Path, capsys
     assert "step 4 of 9: ∂(x1w1 + x2w2)/∂x1w1 = 1" in printed
     assert "epochs; best epoch" in printed
 
-    names = [path.name for path in written]
-    assert names == [
-        "neuron.svg", "neuron.png", "neuron_step.svg", "neuron_step.png",
-        "backward_player.html", "loss_curve.png", "decision_boundary.png",
-    ]  # fmt: skip
+    assert [path.name for path in written] == WRITTEN
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(WRITTEN)  # nothing else: no .gv, no temporary file
     assert printed.rstrip().endswith(str(written[-1]))
     for path in written:
-        assert path.parent == tmp_path and path.stat().st_size > 0
-        if path.suffix == ".png":
-            assert path.read_bytes().startswith(PNG_MAGIC)
+        assert path.parent == tmp_path and whole(path)
     step = ET.parse(tmp_path / "neuron_step.svg").getroot()
-    assert any("highlight" in (g.get("class") or "") for g in step.iter("{http://www.w3.org/2000/svg}g"))
-    assert "step 0 of 10" in (tmp_path / "backward_player.html").read_text(encoding="utf-8")
+    classes = {g.get("class") for g in step.iter("{http://www.w3.org/2000/svg}g")}
+    assert {"node highlight changed", "node highlight upstream"} <= classes
+    assert "Step 0 of 9, the seed" in (tmp_path / "backward_player.html").read_text(encoding="utf-8")
 
 
-def test_demo_without_dot_saves_dot_text_and_says_how_to_install(
+def test_demo_pngs_are_drawn_at_twice_the_screen_resolution_for_slides(tmp_path: Path) -> None:
+    run(tmp_path, epochs=1)
+    svg_width = float(ET.parse(tmp_path / "neuron.svg").getroot().get("width", "").removesuffix("pt"))
+    png_width = int.from_bytes((tmp_path / "neuron.png").read_bytes()[16:20], "big")
+    assert png_width == pytest.approx(svg_width * 192 / 72, abs=3)  # 192 dpi: 2× the 96 of a screen
+
+
+def test_demo_without_dot_saves_dot_text_a_player_that_draws_in_the_browser_and_says_how_to_install(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     written = run(tmp_path, epochs=1)
     printed = capsys.readouterr().out
-    assert [p.name for p in written][:2] == ["neuron.dot", "neuron_step.dot"]
+    names = ["neuron.dot", "neuron_step.dot", "backward_player.html", "loss_curve.png", "decision_boundary.png"]
+    assert [p.name for p in written] == names
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*names, "empty"][:-1])  # no stray .gv files
     assert (tmp_path / "neuron.dot").read_text(encoding="utf-8").startswith("digraph")
     assert "sudo apt-get install graphviz" in printed and "brew install graphviz" in printed
-    assert "no backward player" in printed
+    assert "Viz.instance()" in (tmp_path / "backward_player.html").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_while_drawing_leaves_only_whole_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted_png(start: Any) -> Any:
+        def run_or_interrupt(command: Any, *args: Any, **kwargs: Any) -> Any:
+            if "-Tpng" in command:
+                raise KeyboardInterrupt  # Ctrl-C while dot draws the first PNG
+            return start(command, *args, **kwargs)
+
+        return run_or_interrupt
+
+    for name in ("run", "Popen"):  # however graphviz starts dot
+        monkeypatch.setattr(subprocess, name, interrupted_png(getattr(subprocess, name)))
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path, epochs=1)
+    assert [p.name for p in tmp_path.iterdir()] == ["neuron.svg"]
+    assert whole(tmp_path / "neuron.svg")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the demo's pictures need Graphviz's dot")
+def test_on_a_full_disk_the_demo_stops_and_leaves_only_whole_files(tmp_path: Path) -> None:
+    script = f"""
+import resource, sys
+sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
+resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, resource.RLIM_INFINITY))  # no file can grow past 60 kB
+from autograd.demo import run
+run({str(tmp_path)!r}, epochs=1)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "File too large" in result.stderr
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["neuron.svg"]  # the PNG after it is bigger than 60 kB: not written at all
+    assert all(whole(tmp_path / name) for name in left)
