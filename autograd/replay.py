@@ -45,6 +45,7 @@ picked) only for the examples that chose them.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import linecache
 import sys
 import warnings
@@ -767,6 +768,25 @@ class _GroupedPlan:
 # ---- the traced function ---------------------------------------------------------------------
 
 
+def _argument_names(fn: Callable[..., Any], count: int) -> list[str]:
+    """The names of fn's first `count` parameters (``x``, ``y``), to label the data; ``arg2`` where unknown."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # some callables have no signature to read
+        parameters = []  # type: ignore[assignment]
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    names = [p.name for p in parameters if p.kind in positional]
+    return [names[k] if k < len(names) else f"arg{k}" for k in range(count)]
+
+
+def _outside_this_module() -> int:
+    """The stack level of the first caller outside this module: where a warning should point."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    return level
+
+
 def _nest(leaves: list[Any], shape: tuple[int, ...]) -> Any:
     """`leaves` (in reading order) as nested lists of `shape`; a single leaf for shape ()."""
     if not shape:
@@ -952,11 +972,13 @@ class Traced:
         anything the code computes from them is the same in every trace.
         """
         arguments, inputs, integers, slot = [], {}, iter(key), 0
-        for argument, array in zip(self._arguments, self._example):
+        names = _argument_names(self.fn, len(self._arguments))
+        for name, argument, array in zip(names, self._arguments, self._example):
             if argument.integer:
                 arguments.append(_nest([next(integers) for _ in range(argument.size)], argument.shape))
                 continue
-            leaves = [Value(x) for x in array.ravel().tolist()]
+            labels = [name + "".join(f"[{i}]" for i in index) for index in np.ndindex(argument.shape)]
+            leaves = [Value(x, label=label) for x, label in zip(array.ravel().tolist(), labels)]
             for leaf in leaves:
                 inputs[leaf], slot = slot, slot + 1
             arguments.append(_nest(leaves, argument.shape))
@@ -990,7 +1012,7 @@ class Traced:
                     f"the traced function {note}. What it decided for the traced example is baked into the "
                     "trace, and replayed for every example: compare with the eager engine, traced.check(*batch)",
                     TracerWarning,
-                    stacklevel=4,
+                    stacklevel=_outside_this_module(),
                 )
 
     # ---- replaying ---------------------------------------------------------------------------
