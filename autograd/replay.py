@@ -730,9 +730,8 @@ class _GroupedPlan:
         grads, shared_grads = np.zeros_like(values), np.zeros_like(shared)
         seed = 1 / (batch.size * count)  # d mean / d output, for each output of each example
         for key in sorted(batch.keys):
-            examples: Any = batch.rows(frozenset([key]))
-            if examples is None:
-                examples = slice(None)
+            rows = batch.rows(frozenset([key]))
+            examples: Any = slice(None) if rows is None else rows
             for n, i in enumerate(self.outputs[key]):
                 column = self.column[i]
                 if self.nodes[i].batched:
@@ -740,7 +739,7 @@ class _GroupedPlan:
                     grads[examples, column] += seed
                 else:
                     outputs[examples, n] = shared[column]
-                    shared_grads[column] += seed * len(outputs[examples])
+                    shared_grads[column] += seed * (batch.size if rows is None else rows.size)
         if backward:
             for group, saved in zip(reversed(self.groups), reversed(kept)):
                 if saved is not None:
@@ -950,9 +949,8 @@ class Traced:
             else:
                 arrays = f"({len(group.nodes)},): the same for every example"
             if group.keys != frozenset(key_of):
-                arrays += (
-                    f", only for the examples with integer values {', '.join(key_of[k] for k in sorted(group.keys))}"
-                )
+                values = [key_of[k] for k in sorted(group.keys)]
+                arrays += f", only for the examples with integer value{'s' * (len(values) > 1)} {', '.join(values)}"
             lines.append(f"  {group.level:>5}  {group.op.name:<10} {len(group.nodes):>5}  {arrays}")
         return "\n".join(lines)
 
