@@ -32,8 +32,9 @@ baked in: an ``if`` on ``v.data``, a ``max`` of Values (or of their numbers,
 as max pooling does), Dropout's random mask, a number read with ``.data`` and
 used as a constant. The replay repeats the traced example's choice for every
 example. Tracing warns (`TracerWarning`) about what it can see: a comparison of
-Values, ``v.item()``, Dropout in training mode. `Traced.check` compares the
-replay with the eager engine on a few examples, which catches the rest.
+Values, ``v.item()``, Dropout in training mode, MaxPool2d. `Traced.check`
+compares the replay with the eager engine on a few examples, which catches
+the rest.
 
 Integer arguments are choices, not numbers to differentiate: a class label
 picks one logit. Each distinct integer value is traced on its own, the first
@@ -59,6 +60,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd.engine import OPERATIONS, DomainError, Operation, Value, fused_linear, namespace, topological_order
+from autograd.nn.conv import MaxPool2d
 from autograd.nn.dropout import Dropout
 from autograd.nn.module import flatten, shape_of
 
@@ -147,13 +149,14 @@ def _place(frame: FrameType | None) -> str:
 
 @contextmanager
 def _watching(notes: list[str]) -> Iterator[None]:
-    """While the traced function runs, note each comparison of Values, ``.item()`` and Dropout in training mode.
+    """While the traced function runs, note each comparison of Values, ``.item()``, Dropout in training mode
+    and MaxPool2d (which picks each window's largest number in Python).
 
     Python reports every function call to a profile function (`sys.setprofile`,
     for this thread only); the ones to note are calls of those methods. Under
     another profiler (cProfile, a debugger's) nothing is watched.
     """
-    dropout = Dropout.__call__.__code__
+    dropout, max_pool = Dropout.__call__.__code__, MaxPool2d.__call__.__code__
 
     def profile(frame: FrameType, event: str, arg: object) -> None:
         if event != "call":
@@ -163,6 +166,8 @@ def _watching(notes: list[str]) -> Iterator[None]:
             note = f"{_COMPARISONS[code]} at {_place(frame.f_back)}"
         elif code is dropout and frame.f_locals["self"].training and frame.f_locals["self"].p > 0:
             note = f"used Dropout(p={frame.f_locals['self'].p}) in training mode at {_place(frame.f_back)}"
+        elif code is max_pool:
+            note = f"used MaxPool2d, which picks each window's largest number in Python, at {_place(frame.f_back)}"
         else:
             return
         if note not in notes:

@@ -33,7 +33,9 @@ replays them on every batch with numpy (`autograd.replay`): the same
 gradients and the same history, tens to hundreds of times faster. It needs a
 loss that is the mean of one loss per example, as every loss in
 `autograd.nn` is, and a model that decides nothing in Python from its
-numbers (no Dropout while training, no max pooling); it refuses the others.
+numbers (no Dropout while training, no max pooling). It refuses the others:
+those tracing sees, and those whose replay disagrees with the eager engine on
+five training examples, checked before the first step.
 
 matplotlib (and tqdm for the progress bar) are imported only when used.
 """
@@ -233,6 +235,12 @@ class _Replayed:
                     f"fit(replay=True): the model {traced.baked_in[0]}; the replay would repeat that decision for "
                     "every example, so train this model without replay"
                 )
+        check = self.loss.check(self.X, self.y, examples=5)  # what tracing cannot see: a decision on .data
+        if not check:
+            raise ValueError(
+                f"fit(replay=True): replayed, the loss is not the eager engine's ({check.worst}): the model decides "
+                "something in Python from its numbers, so train it without replay"
+            )
 
     def step(self, batch: list[int], optimizer: Optimizer) -> tuple[float, list[Prediction]]:
         """One optimizer step on the examples `batch`: their mean loss, and their outputs before the step."""

@@ -20,7 +20,20 @@ from hypothesis import strategies as st
 
 from autograd import OPERATIONS, Value, linear, topological_order
 from autograd.engine import FLOAT, PRIMITIVES
-from autograd.nn import MLP, Dropout, Linear, ReLU, Sequential, binary_cross_entropy, cross_entropy, hinge_loss
+from autograd.nn import (
+    MLP,
+    AvgPool2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sequential,
+    binary_cross_entropy,
+    cross_entropy,
+    hinge_loss,
+)
 from autograd.nn.module import flatten
 from autograd.optim import SGD
 from autograd.replay import NUMPY, TracerWarning, _NumpyPrimitives, trace
@@ -565,12 +578,23 @@ def test_a_network_with_cross_entropy_traces_without_warnings_and_checks() -> No
     assert net.parameters()[0].grad == 0.25  # check leaves every .grad as it was
 
 
-def test_max_pooling_picks_by_number_unseen_by_tracing_but_check_finds_it() -> None:
+def test_a_pick_by_number_is_unseen_by_tracing_but_check_finds_it() -> None:
     w = Value(1.0)
 
     def pooled(x: list[Value]) -> Value:
-        return max((w * xi for xi in x), key=lambda v: v.data)  # as MaxPool2d picks: by .data
+        return max((w * xi for xi in x), key=lambda v: v.data)  # picks by .data, as max pooling does
 
     traced = trace(pooled, [1.0, 0.0])
     assert traced.baked_in == []
     assert not traced.check(np.array([[1.0, 0.0], [0.0, 1.0]]), examples=2)
+
+
+def test_max_pooling_warns_and_average_pooling_replays() -> None:
+    image = np.arange(16.0).reshape(1, 4, 4) / 16
+    for pool, warns in ((MaxPool2d(2), True), (AvgPool2d(2), False)):
+        net = Sequential(Conv2d(1, 2, 2, seed=0), pool, Flatten())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            traced = trace(net, image.tolist())
+        assert [str(w.message).count("used MaxPool2d") for w in caught] == ([1] if warns else [])
+        assert traced.check(np.stack([image, image[:, ::-1], image.transpose(0, 2, 1)]), examples=3).passed != warns

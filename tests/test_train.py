@@ -466,3 +466,29 @@ def test_fit_with_replay_refuses_a_model_with_dropout_while_training() -> None:
     with pytest.raises(ValueError, match=r"fit\(replay=True\): the model used Dropout\(p=0.5\) in training mode.*"
                                          r"train this model without replay"):  # fmt: skip
         _fit_moons(model, epochs=2, replay=True)
+
+
+class Rectifier(Module):
+    """A layer followed by a ReLU written as an if on .data: a decision tracing cannot see."""
+
+    def __init__(self) -> None:
+        self.layer = Layer(2, 1, activation="linear", seed=0)
+
+    def __call__(self, x: Sequence[float]) -> Value:
+        z = self.layer(x)
+        return z if z.data > 0 else z * 0.0  # type: ignore[union-attr, return-value]
+
+
+def test_fit_with_replay_refuses_a_model_whose_replay_disagrees_with_the_eager_engine() -> None:
+    with pytest.raises(ValueError, match=r"fit\(replay=True\): replayed, the loss is not the eager engine's \(example"):
+        _fit_moons(Rectifier(), epochs=2, replay=True)
+    assert len(_fit_moons(Rectifier(), epochs=2)) == 2  # eagerly, it trains
+
+
+def test_fit_with_replay_refuses_max_pooling() -> None:
+    from autograd.nn import Conv2d, Flatten, Linear, MaxPool2d
+
+    images = [[[[float((r * c + k) % 5) for c in range(4)] for r in range(4)]] for k in range(6)]
+    model = Sequential(Conv2d(1, 2, 2, seed=0), MaxPool2d(3), Flatten(), Linear(2, 2, seed=0))
+    with pytest.raises(ValueError, match=r"the model used MaxPool2d, which picks each window's largest number"):
+        fit(model, images, [0, 1] * 3, cross_entropy, Adam(model.parameters()), epochs=1, progress=False, replay=True)
