@@ -438,6 +438,21 @@ def test_replay_keeps_every_nodes_value_and_gradient_for_each_example(grouped: b
         replay.value(Value(1.0))
 
 
+def test_a_partial_sum_added_in_pairs_is_only_in_the_node_by_node_replay() -> None:
+    weights = [Value(float(k)) for k in range(4)]
+
+    def total(x: Value) -> Value:
+        return sum((w * x for w in weights[1:]), weights[0] * x)  # ((w0·x + w1·x) + w2·x) + w3·x
+
+    batch = np.array([1.0, 2.0])
+    by_node, grouped = trace(total, 1.0, grouped=False), trace(total, 1.0)
+    partial = by_node.example_output.parents[0]  # w0·x + w1·x + w2·x
+    assert by_node.replay(batch).value(partial).tolist() == [3.0, 6.0]
+    with pytest.raises(KeyError, match="added this sum's terms in pairs"):
+        grouped.replay(batch).value(grouped.example_output.parents[0])
+    assert grouped.replay(batch).value(grouped.example_output).tolist() == [6.0, 12.0]
+
+
 # ---- per example: kinks, domains, IEEE ----------------------------------------------------------
 
 
