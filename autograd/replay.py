@@ -294,17 +294,17 @@ class _Program:
     def _node(self, v: Value, index_of: dict[Value, int], inputs: dict[Value, int]) -> int:
         if v in inputs:
             return self._intern(("input", inputs[v]), lambda: _Node(INPUT, True, slot=inputs[v]))
-        if v._result is None:
+        if v.local_grads is None:
             raise ValueError(
-                f"trace: the node {v!r} (op {v._op!r}) was made micrograd's way, with its own _backward closure; "
+                f"trace: the node {v!r} (op {v.op!r}) was made micrograd's way, with its own _backward closure; "
                 "its local derivatives are not written down, so it cannot be replayed"
             )
-        if not v._op:  # a leaf the example did not make: a parameter
+        if not v.op:  # a leaf the example did not make: a parameter
             return self._intern(("parameter", id(v)), lambda: self._parameter(v))
-        op = OPERATIONS[v._op]
-        split = len(v._inputs) if op.arity is None else op.arity
-        arguments = tuple(index_of[x] if isinstance(x, Value) else self._constant(x) for x in v._inputs[:split])
-        params = cast("tuple[float, ...]", v._inputs[split:])  # numbers: the engine records them as floats
+        op = OPERATIONS[v.op]
+        split = len(v.inputs) if op.arity is None else op.arity
+        arguments = tuple(index_of[x] if isinstance(x, Value) else self._constant(x) for x in v.inputs[:split])
+        params = cast("tuple[float, ...]", v.inputs[split:])  # numbers: the engine records them as floats
         batched = any(self.nodes[i].batched for i in arguments)
         return self._intern(
             ("operation", op.name, arguments, tuple(p.hex() for p in params)),
