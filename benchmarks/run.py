@@ -10,7 +10,10 @@ Three workloads, each run by every engine in turn, round after round
       and the losses are checked to agree;
   (b) a 10,000-operation chain, nanoseconds per operation, forward and backward;
   (c) a 1,000,000-operation chain: time and memory, at the default recursion limit;
-  (d) 10,000-operation chains of one operation each (Value × Value, + number,
+  (d) the replay (autograd.replay): (a)'s step traced on one example and
+      replayed on the batch with numpy, against PyTorch batched, with the
+      cost of tracing; and an MLP trained on the 8×8 digits through the replay;
+  (e) 10,000-operation chains of one operation each (Value × Value, + number,
       × number, ** number, relu, tanh) and of the common ones mixed, against micrograd.
 
 Each timed run ends with ``gc.collect()``: an engine whose graphs are reference
@@ -34,11 +37,15 @@ from typing import Any
 
 import micrograd.engine
 import micrograd.nn
+import numpy as np
 import torch  # imported before gc.freeze(): its import leaves objects that slow every collection
 
 from autograd import nn
-from autograd.data import make_moons
+from autograd.data import load_digits, make_moons, train_val_test_split
 from autograd.engine import Value
+from autograd.optim import Adam
+from autograd.replay import trace
+from autograd.train import fit
 
 torch.set_default_dtype(torch.float64)
 
@@ -173,6 +180,7 @@ def demo_step(rounds: int) -> tuple[Timings, float]:
         "micrograd 0.1.0": lambda k: scalar_demo_step(micrograd.engine.Value, reference, X, y, k),
         "this engine": lambda k: scalar_demo_step(Value, ours_fused, X, y, k),
         "this engine, unfused neurons": lambda k: scalar_demo_step(Value, ours_unfused, X, y, k),
+        REPLAYED: replayed_demo_step(ours(True), X, y),
         "PyTorch, 0-d tensors": lambda k: torch_scalar_demo_step(scalar_torch, X, y, k),
         "PyTorch, batched nn.Linear (floor)": lambda k: torch_batched_demo_step(batched_torch, Xt, yt, k),
     }
@@ -248,7 +256,7 @@ def _chain_timings(build: Callable[..., tuple[Any, Any]], operations: int, round
     return forward, backward
 
 
-# ---- (d) one operation at a time, and the common ones mixed ------------------------------------
+# ---- (e) one operation at a time, and the common ones mixed ------------------------------------
 
 
 def _lecture_tanh(self: Any) -> Any:
@@ -305,7 +313,7 @@ def operation_chain(value: Callable[[float], Any], steps: list[Step], operations
 
 
 def operation_timings(operations: int, rounds: int) -> dict[str, Timings]:
-    """Forward and backward seconds of every chain in (d), for micrograd and this engine."""
+    """Forward and backward seconds of every chain in (e), for micrograd and this engine."""
     engines = {"micrograd 0.1.0": micrograd.engine.Value, "this engine": Value}
     results = {name: Timings() for name in CHAINS}
     default_limit = sys.getrecursionlimit()
@@ -351,6 +359,90 @@ def long_chain(operations: int) -> dict[str, str]:
     return results
 
 
+# ---- (d) the replay: one example traced, the batch replayed with numpy ------------------------------
+
+REPLAYED = "this engine, replayed (autograd.replay)"
+TORCH_BATCHED = "PyTorch, batched nn.Linear (floor)"
+
+
+def demo_loss(model: nn.MLP) -> Callable[[list[Value], Value], Value]:
+    """micrograd's demo loss for one example: the mean of it over the batch is (a)'s total loss."""
+    parameters = model.parameters()
+
+    def loss(x: list[Value], yi: Value) -> Value:
+        return (1 + -yi * model(x)).relu() + ALPHA * sum(p * p for p in parameters)
+
+    return loss
+
+
+def replayed_demo_step(model: nn.MLP, X: list[list[float]], y: list[int]) -> Callable[[int], float]:
+    """(a)'s step on the replay: traced once (untimed), then each step replays the 100 points.
+
+    The parameters are listed once, as PyTorch's step reads its six tensors: the
+    update is still micrograd's, one parameter at a time.
+    """
+    traced = trace(demo_loss(model), X[0], float(y[0]))
+    X_batch, y_batch = np.array(X), np.array(y, dtype=np.float64)
+    parameters = model.parameters()
+
+    def step(k: int) -> float:
+        for p in parameters:
+            p.grad = 0.0
+        total_loss = traced.backward(X_batch, y_batch)
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in parameters:
+            p.data -= learning_rate * p.grad
+        return total_loss
+
+    return step
+
+
+def tracing_seconds(rounds: int) -> float:
+    """The median time to trace (a)'s loss: one eager forward pass, and the graph turned into a program."""
+    X, y = demo_data()
+    model = nn.MLP(2, DEMO_SIZES, seed=0)
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        traced = trace(demo_loss(model), X[0], float(y[0]))
+        str(traced)  # builds the grouped program too, as the first replay would
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def digits_training(epochs: int = 20) -> dict[str, str]:
+    """An MLP trained on the 8×8 digits through the replay, and one epoch of the same eagerly for scale."""
+    X, y = load_digits()
+    X = [[p / 16 for p in x] for x in X]
+    X_train, X_val, X_test, y_train, y_val, y_test = train_val_test_split(X, y, 0.15, 0.15, seed=0)
+    results = {}
+    for replay, run_epochs in ((True, epochs), (False, 1)):
+        model = nn.MLP(64, [32, 10], init="he", seed=0)
+        start = time.perf_counter()
+        fit(model, X_train, y_train, nn.cross_entropy, Adam(model.parameters(), lr=0.01), epochs=run_epochs,
+            batch_size=64, validation=(X_val, y_val), seed=0, progress=False, replay=replay)  # fmt: skip
+        seconds = time.perf_counter() - start
+        predictions = trace(model, X_test[0])(np.array(X_test)).argmax(axis=1)
+        correct = float(np.mean(predictions == np.array(y_test)))
+        how = f"replayed, {run_epochs} epochs" if replay else "eager, 1 epoch"
+        results[how] = f"{seconds:6.2f} s, {seconds / run_epochs:6.2f} s per epoch, test accuracy {correct:.1%}"
+    return results
+
+
+def replay_report(timings: Timings, rounds: int) -> str:
+    replayed, floor = timings.median(REPLAYED), timings.median(TORCH_BATCHED)
+    lines = [
+        "(d) the replay: (a)'s loss traced on one example, each step replayed on the 100 points with numpy",
+        f"  replayed step / PyTorch batched step     {replayed / floor:6.2f}x PyTorch's time   (target: within 2x)",
+        f"  micrograd's step / replayed step         {timings.median('micrograd 0.1.0') / replayed:6.0f}x"
+        "                 (target: at least 300x)",
+        f"  tracing, once (median of {rounds})             {tracing_seconds(rounds) * 1e3:6.1f} ms",
+        "  MLP(64, [32, 10]) on the 8×8 digits (1,257 training images), Adam, batches of 64, tracing included:",
+    ]
+    lines += [f"    {how:<24} {result}" for how, result in digits_training().items()]
+    return "\n".join(lines)
+
+
 # ---- the report ---------------------------------------------------------------------------------------
 
 
@@ -387,6 +479,7 @@ def main() -> None:
     print(ratio_table("(a) micrograd's demo step, MLP(2, [16, 16, 1]) on 100 points", timings,
                       lambda s: f"{s * 1e3:8.1f} ms", "micrograd 0.1.0"))  # fmt: skip
     print(f"  largest loss difference from micrograd over {args.rounds} steps: {worst:.1e}\n")
+    print(replay_report(timings, args.rounds) + "\n")
 
     operations = 10_000
     for description, build in [("y = y·1.0001 + 0.0001", chain), ("y = y·a + b, a and b Values", value_chain)]:
@@ -401,7 +494,7 @@ def main() -> None:
                   f"backward {backward.median(name) / operations * 1e9:6.0f} ns")  # fmt: skip
         print()
 
-    print(f"(d) {operations:,}-operation chains, one operation or a mix: forward + backward per operation")
+    print(f"(e) {operations:,}-operation chains, one operation or a mix: forward + backward per operation")
     print(f"  {'chain':<58} {'micrograd':>10} {'this engine':>12} {'ratio':>7}")
     for name, timings in operation_timings(operations, args.rounds).items():
         theirs, ours = (timings.median(engine) / operations * 1e9 for engine in ("micrograd 0.1.0", "this engine"))

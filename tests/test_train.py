@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -19,6 +20,7 @@ from autograd.nn import (
     Dropout,
     Layer,
     Module,
+    Sequential,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -400,3 +402,93 @@ def test_decision_boundary_of_a_three_class_model_draws_into_given_axes() -> Non
     ax = plot_decision_boundary(MLP(2, [4, 3], seed=0), X3, y3, resolution=10, ax=given)
     assert ax is given
     assert len(set(_point_colors(ax))) == 3
+
+
+# ---- fit(replay=True): the same training, replayed with numpy ----------------------------------------
+
+
+def assert_same_history(replayed: History, eager: History) -> None:
+    """Equal to rounding: the replay adds the same numbers, some in another order."""
+    for name in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
+        assert getattr(replayed, name) == pytest.approx(getattr(eager, name), rel=1e-9, abs=1e-12), name
+    assert (replayed.best_epoch, replayed.stopped_early) == (eager.best_epoch, eager.stopped_early)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"epochs": 8},
+        {"epochs": 8, "batch_size": 8, "seed": 3, "validation": (X[:20], Y[:20])},
+        {"epochs": 30, "validation": (X, FLIPPED), "patience": 3},
+        {"epochs": 6, "batch_size": 16, "penalty": lambda model: l2_penalty(model, 0.05), "seed": 0},
+    ],
+    ids=["full batch", "mini-batches", "early stopping", "penalty"],
+)
+def test_fit_with_replay_gives_the_same_history_and_parameters(options: dict[str, object]) -> None:
+    eager_model, replayed_model = _moons_model(), _moons_model()
+    eager = _fit_moons(eager_model, **options)
+    replayed = _fit_moons(replayed_model, replay=True, **options)
+    assert_same_history(replayed, eager)
+    assert [p.data for p in replayed_model.parameters()] == pytest.approx(
+        [p.data for p in eager_model.parameters()], rel=1e-9, abs=1e-12
+    )
+
+
+def _labelled(kind: str) -> tuple[list[list[float]], list[int]]:
+    if kind == "blobs":
+        data, labels = make_blobs(60, centers=3, cluster_std=1.5, seed=0)
+        return Standardizer.fit(data).transform(data), labels
+    return X, [2 * label - 1 for label in Y] if kind == "signs" else Y
+
+
+@pytest.mark.parametrize(
+    ("loss_fn", "labels", "model"),
+    [
+        (cross_entropy, "blobs", lambda: MLP(2, [8, 3], seed=0)),
+        (hinge_loss, "signs", _moons_model),
+        (binary_cross_entropy, "moons", lambda: MLP(2, [6, 1], output_activation="sigmoid", seed=0)),
+    ],
+    ids=["cross-entropy", "hinge", "binary cross-entropy"],
+)
+def test_fit_with_replay_works_with_every_kind_of_label(loss_fn: Any, labels: str, model: Any) -> None:
+    data, targets = _labelled(labels)
+    histories = []
+    for replay in (False, True):
+        net = model()
+        optimizer = Adam(net.parameters(), lr=0.05)
+        options = {"epochs": 5, "batch_size": 16, "validation": (data, targets), "seed": 0, "progress": False}
+        histories.append(fit(net, data, targets, loss_fn, optimizer, replay=replay, **options))  # type: ignore[arg-type]
+    assert_same_history(histories[1], histories[0])
+
+
+def test_fit_with_replay_refuses_a_model_with_dropout_while_training() -> None:
+    model = Sequential(Layer(2, 6, seed=0), Dropout(0.5, seed=0), Layer(6, 1, activation="linear", seed=0))
+    with pytest.raises(ValueError, match=r"fit\(replay=True\): the model used Dropout\(p=0.5\) in training mode.*"
+                                         r"train this model without replay"):  # fmt: skip
+        _fit_moons(model, epochs=2, replay=True)
+
+
+class Rectifier(Module):
+    """A layer followed by a ReLU written as an if on .data: a decision tracing cannot see."""
+
+    def __init__(self) -> None:
+        self.layer = Layer(2, 1, activation="linear", seed=0)
+
+    def __call__(self, x: Sequence[float]) -> Value:
+        z = self.layer(x)
+        return z if z.data > 0 else z * 0.0  # type: ignore[union-attr, return-value]
+
+
+def test_fit_with_replay_refuses_a_model_whose_replay_disagrees_with_the_eager_engine() -> None:
+    with pytest.raises(ValueError, match=r"fit\(replay=True\): replayed, the loss is not the eager engine's \(example"):
+        _fit_moons(Rectifier(), epochs=2, replay=True)
+    assert len(_fit_moons(Rectifier(), epochs=2)) == 2  # eagerly, it trains
+
+
+def test_fit_with_replay_refuses_max_pooling() -> None:
+    from autograd.nn import Conv2d, Flatten, Linear, MaxPool2d
+
+    images = [[[[float((r * c + k) % 5) for c in range(4)] for r in range(4)]] for k in range(6)]
+    model = Sequential(Conv2d(1, 2, 2, seed=0), MaxPool2d(3), Flatten(), Linear(2, 2, seed=0))
+    with pytest.raises(ValueError, match=r"the model used MaxPool2d, which picks each window's largest number"):
+        fit(model, images, [0, 1] * 3, cross_entropy, Adam(model.parameters()), epochs=1, progress=False, replay=True)
