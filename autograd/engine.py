@@ -3,14 +3,14 @@
 Read it top to bottom:
 
 1. Each operation is defined once, as a short function that returns its value
-   and its *local derivatives* (d out / d input, one per input), written with
+   and its *local derivatives* (d out / d input, a tuple with one per input), written with
    arithmetic and a few primitives (``m.exp``, ``m.tanh``, ``m.where``, …)
    from a namespace ``m``:
 
        @operation("tanh")
        def tanh(m, x):
            out = m.tanh(x)
-           return out, 1 - out * out
+           return out, (1 - out * out,)
 
    Run on plain floats (``m = FLOAT``) it is the fast forward pass. Run on
    Values (``m = VALUE``) its local derivatives are themselves Values with a
@@ -44,7 +44,7 @@ from numbers import Real
 from typing import Any
 
 Number = float | int
-Definition = Callable[..., tuple[Any, ...]]
+Definition = Callable[..., tuple[Any, tuple[Any, ...]]]
 
 
 # ---- the primitives an operation is written with --------------------------------------
@@ -152,26 +152,26 @@ FLOAT = namespace(_FloatPrimitives)
 class Operation:
     """One operation: its name and its definition ``definition(m, *inputs, *params)``.
 
-    The definition returns its value, then one local derivative for each of
-    the first `arity` arguments (all of them when `arity` is None).
+    The definition returns its value and a tuple of local derivatives, one for
+    each of the first `arity` arguments (all of them when `arity` is None).
     Later arguments are parameters, never differentiated: the ``n`` of
     ``x ** n``, the ``slope`` of a leaky ReLU. Call an operation on Values and
     numbers to apply it: ``OPERATIONS['tanh'](v)``.
     """
 
-    __slots__ = ("name", "definition", "arity", "_result_size")
+    __slots__ = ("name", "definition", "arity")
 
     def __init__(self, name: str, definition: Definition, arity: int | None) -> None:
         self.name = name
         self.definition = definition
         self.arity = arity
-        self._result_size = None if arity is None else 1 + arity  # the value, then a derivative per input
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r}, {self.definition.__name__}, arity={self.arity})"
 
     def __call__(self, *args: Value | Number) -> Value:
-        inputs, params = args, ()
+        params: tuple[float, ...] = ()
+        inputs = args
         if self.arity is not None and len(args) > self.arity:
             inputs, params = args[: self.arity], tuple([_number(p, self.name) for p in args[self.arity :]])
         if set(map(type, inputs)) == {Value}:  # all nodes: the common case, a neuron's weighted sum
@@ -242,23 +242,24 @@ def _apply(op: Operation, inputs: tuple[Value | float, ...], numbers: tuple[floa
     return _record(op, inputs, result)
 
 
-def _record(op: Operation, inputs: tuple[Value | float, ...], result: tuple[float, ...]) -> Value:
-    """The node for an operation's `result` (its value, then its local derivatives): where
+def _record(op: Operation, inputs: tuple[Value | float, ...], result: tuple[float, tuple[float, ...]]) -> Value:
+    """The node for an operation's `result` (its value and its local derivatives): where
     every application ends, checked the same way.
 
     `inputs` are what the node records (Values, constants, then parameters).
     Inside `no_grad()` the result is a plain leaf.
     """
-    if len(result) != op._result_size and len(result) != 1 + (op.arity or len(inputs)):
-        raise ValueError(f"{op.name}: gave {len(result) - 1} local derivatives for {len(inputs)} inputs")
+    value, local_grads = result
+    if len(local_grads) != (op.arity or len(inputs)):
+        raise ValueError(f"{op.name}: gave {len(local_grads)} local derivatives for {len(inputs)} inputs")
     out = _new_value(Value)
-    out.data = result[0]
+    out.data = value
     out.grad = 0.0
     out._label = ""
     if _recording_anywhere_off and _no_grad_depth.get():
-        out._op, out._inputs, out._result = "", (), ()
+        out._op, out._inputs, out._local_grads = "", (), ()
     else:
-        out._op, out._inputs, out._result = op.name, inputs, result
+        out._op, out._inputs, out._local_grads = op.name, inputs, local_grads
     return out
 
 
@@ -279,129 +280,129 @@ def _number(x: object, where: str) -> float:
 
 
 @operation("+", arity=2)
-def add(m: Any, x: Any, y: Any) -> tuple[Any, ...]:
-    return x + y, 1.0, 1.0
+def add(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+    return x + y, (1.0, 1.0)
 
 
 @operation("-", arity=2)
-def sub(m: Any, x: Any, y: Any) -> tuple[Any, ...]:
-    return x - y, 1.0, -1.0
+def sub(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+    return x - y, (1.0, -1.0)
 
 
 @operation("*", arity=2)
-def mul(m: Any, x: Any, y: Any) -> tuple[Any, ...]:
-    return x * y, y, x
+def mul(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+    return x * y, (y, x)
 
 
 @operation("/", arity=2)
-def truediv(m: Any, x: Any, y: Any) -> tuple[Any, ...]:
+def truediv(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
     m.refuse(y == 0, "a non-zero divisor")
     out = x / y
-    return out, 1 / y, -out / y
+    return out, (1 / y, -out / y)
 
 
 @operation("neg")
-def neg(m: Any, x: Any) -> tuple[Any, ...]:
-    return -x, -1.0
+def neg(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+    return -x, (-1.0,)
 
 
 @operation("**")
-def power(m: Any, x: Any, n: float) -> tuple[Any, ...]:
+def power(m: Any, x: Any, n: float) -> tuple[Any, tuple[Any, ...]]:
     """x ** n for a number n, which is a parameter: not differentiated."""
     if n < 0:
         m.refuse(x == 0, "a non-zero base for a negative exponent")
     if not n.is_integer():
         m.refuse(x < 0, "a whole exponent for a negative base")
     local = 0.0 if n == 0 else n * m.pow(x, n - 1)  # x^(n−1) could be 1/0 at x = 0 when n = 0
-    return m.pow(x, n), local
+    return m.pow(x, n), (local,)
 
 
 @operation("pow", arity=2)
-def power_of_value(m: Any, x: Any, y: Any) -> tuple[Any, ...]:
+def power_of_value(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
     """x ** y with a Value exponent: needs x > 0, since d/dy is x^y·log(x)."""
     m.refuse(x <= 0, "a positive base when the exponent is a Value")
     out = m.pow(x, y)
-    return out, y * m.pow(x, y - 1), out * m.log(x)
+    return out, (y * m.pow(x, y - 1), out * m.log(x))
 
 
 @operation("exp")
-def exp(m: Any, x: Any) -> tuple[Any, ...]:
+def exp(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
     out = m.exp(x)
-    return out, out
+    return out, (out,)
 
 
 @operation("log")
-def log(m: Any, x: Any) -> tuple[Any, ...]:
+def log(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
     """Natural logarithm; needs x > 0."""
     m.refuse(x <= 0, "x > 0")
-    return m.log(x), 1 / x
+    return m.log(x), (1 / x,)
 
 
 @operation("sqrt")
-def sqrt(m: Any, x: Any) -> tuple[Any, ...]:
+def sqrt(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
     """Square root; needs x >= 0. Its slope at 0 is infinite (0.5·0^(−0.5) = inf)."""
     m.refuse(x < 0, "x >= 0")
-    return m.sqrt(x), 0.5 * m.pow(x, -0.5)
+    return m.sqrt(x), (0.5 * m.pow(x, -0.5),)
 
 
 @operation("sin")
-def sin(m: Any, x: Any) -> tuple[Any, ...]:
-    return m.sin(x), m.cos(x)
+def sin(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+    return m.sin(x), (m.cos(x),)
 
 
 @operation("cos")
-def cos(m: Any, x: Any) -> tuple[Any, ...]:
-    return m.cos(x), -m.sin(x)
+def cos(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+    return m.cos(x), (-m.sin(x),)
 
 
 @operation("tanh")
-def tanh(m: Any, x: Any) -> tuple[Any, ...]:
+def tanh(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
     out = m.tanh(x)
-    return out, 1 - out * out
+    return out, (1 - out * out,)
 
 
 @operation("sigmoid")
-def sigmoid(m: Any, x: Any) -> tuple[Any, ...]:
+def sigmoid(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
     """σ(x) = 1 / (1 + e^−x)."""
     out = m.sigmoid(x)
-    return out, out * (1 - out)
+    return out, (out * (1 - out),)
 
 
 @operation("relu")
-def relu(m: Any, x: Any) -> tuple[Any, ...]:
-    return m.where(x <= 0, 0.0, x), m.where(x > 0, 1.0, 0.0)  # relu(nan) is nan
+def relu(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+    return m.where(x <= 0, 0.0, x), (m.where(x > 0, 1.0, 0.0),)  # relu(nan) is nan
 
 
 @operation("leaky_relu")
-def leaky_relu(m: Any, x: Any, slope: float = 0.01) -> tuple[Any, ...]:
-    return m.where(x > 0, x, slope * x), m.where(x > 0, 1.0, slope)
+def leaky_relu(m: Any, x: Any, slope: float = 0.01) -> tuple[Any, tuple[Any, ...]]:
+    return m.where(x > 0, x, slope * x), (m.where(x > 0, 1.0, slope),)
 
 
 @operation("elu")
-def elu(m: Any, x: Any, alpha: float = 1.0) -> tuple[Any, ...]:
-    return m.where(x > 0, x, alpha * m.expm1(x)), m.where(x > 0, 1.0, alpha * m.exp(x))
+def elu(m: Any, x: Any, alpha: float = 1.0) -> tuple[Any, tuple[Any, ...]]:
+    return m.where(x > 0, x, alpha * m.expm1(x)), (m.where(x > 0, 1.0, alpha * m.exp(x)),)
 
 
 @operation("softplus")
-def softplus(m: Any, x: Any) -> tuple[Any, ...]:
+def softplus(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
     """log(1 + e^x), a smooth relu."""
-    return m.softplus(x), m.sigmoid(x)
+    return m.softplus(x), (m.sigmoid(x),)
 
 
 @operation("abs")
-def absolute(m: Any, x: Any) -> tuple[Any, ...]:
-    return m.abs(x), m.sign(x)
+def absolute(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+    return m.abs(x), (m.sign(x),)
 
 
 @operation("linear", arity=None)
-def fused_linear(m: Any, *numbers: Any) -> tuple[Any, ...]:
+def fused_linear(m: Any, *numbers: Any) -> tuple[Any, tuple[Any, ...]]:
     """b + Σ wᵢ·xᵢ over inputs laid out as (w₁…wₙ, x₁…xₙ, b): a neuron's weighted sum as one node."""
     n = len(numbers) // 2
     weights, inputs, bias = numbers[:n], numbers[n:-1], numbers[-1]
     total = bias
     for w, x in zip(weights, inputs):
         total = total + w * x
-    return (total, *inputs, *weights, 1.0)
+    return total, (*inputs, *weights, 1.0)
 
 
 # ---- Value --------------------------------------------------------------------------------
@@ -422,48 +423,57 @@ def _method(
     """
     definition, name = op.definition, op.name
 
-    if arguments == 1:
+    def unary(self: Value, *params: Number, **named: Number) -> Value:
+        if params or named:  # v.leaky_relu(0.2), v.elu(alpha=0.5)
+            params = op.parameters(params, named)
+            return _apply(op, (self, *params), (self.data, *params))
+        x = self.data
+        try:
+            result = definition(FLOAT, x)
+        except DomainError as error:
+            raise op.domain_error(error, (x,)) from None
+        return _record(op, (self,), result)
 
-        def method(self: Value, *params: Number, **named: Number) -> Value:
-            if params or named:  # v.leaky_relu(0.2), v.elu(alpha=0.5)
-                params = op.parameters(params, named)
-                return _apply(op, (self, *params), (self.data, *params))
-            x = self.data
-            try:
-                result = definition(FLOAT, x)
-            except DomainError as error:
-                raise op.domain_error(error, (x,)) from None
-            return _record(op, (self,), result)
+    def binary(self: Value, other: Value | Number) -> Value:
+        if type(other) is float:  # checked first: the commonest number, and the cheapest check
+            y = other
+        elif isinstance(other, Value):
+            if for_values is not None:
+                return _apply(for_values, (self, other), (self.data, other.data))
+            y = other.data
+        elif _is_real(other):
+            y = other = _number(other, name)
+        else:
+            return NotImplemented
+        x = self.data
+        try:
+            result = definition(FLOAT, x, y)
+        except DomainError as error:
+            raise op.domain_error(error, (x, y)) from None
+        return _record(op, (self, other), result)
 
-    else:
-
-        def method(self: Value, other: Value | Number) -> Value:  # type: ignore[misc]
-            if isinstance(other, Value) and not reflected:
-                if for_values is not None:
-                    return _apply(for_values, (self, other), (self.data, other.data))
-                y = other.data
-            elif type(other) is float:
-                y = other
-            elif type(other) is int or (isinstance(other, Real) and not isinstance(other, bool)):
-                y = other = _number(other, name)
-            else:
+    def number_first(self: Value, other: Number) -> Value:
+        if type(other) is not float:
+            if not _is_real(other):
                 return NotImplemented
-            x = self.data
-            inputs: tuple[Value | float, ...]
-            if reflected:  # the number came first
-                x, y, inputs = y, x, (other, self)
-            else:
-                inputs = (self, other)
-            try:
-                result = definition(FLOAT, x, y)
-            except DomainError as error:
-                raise op.domain_error(error, (x, y)) from None
-            return _record(op, inputs, result)
+            other = _number(other, name)
+        y = self.data
+        try:
+            result = definition(FLOAT, other, y)
+        except DomainError as error:
+            raise op.domain_error(error, (other, y)) from None
+        return _record(op, (other, self), result)
 
+    method = unary if arguments == 1 else number_first if reflected else binary
     method.__name__ = method_name
     method.__qualname__ = f"Value.{method_name}"
     method.__doc__ = op.definition.__doc__
     return method
+
+
+def _is_real(x: object) -> bool:
+    """An int, or any real number but a bool (numpy's included)."""
+    return type(x) is int or (isinstance(x, Real) and not isinstance(x, bool))
 
 
 class Value:
@@ -472,7 +482,7 @@ class Value:
     ``Value(data, label='x')``, or micrograd's ``Value(data, _children=(), _op='', label='')``.
     """
 
-    __slots__ = ("data", "grad", "_label", "_op", "_inputs", "_result", "__dict__", "__weakref__")
+    __slots__ = ("data", "grad", "_label", "_op", "_inputs", "_local_grads", "__dict__", "__weakref__")
 
     # numpy: make `np.float64(2) * v` call our reflected method instead of
     # wrapping v in an array, so the result is a Value.
@@ -495,9 +505,9 @@ class Value:
         self._inputs: tuple[Value | float, ...] = children
         if not all(isinstance(child, Value) for child in self._inputs):
             raise TypeError("Value: _children must be Values (micrograd's form is Value(data, (a, b), '+'))")
-        # What the operation returned: the value, then one local derivative per input. None for
+        # The local derivatives the operation returned, one per input. None for
         # a node made micrograd's way, with children: its own `_backward` closure does its step.
-        self._result: tuple[float, ...] | None = None if self._inputs else ()
+        self._local_grads: tuple[float, ...] | None = None if self._inputs else ()
 
     @property
     def label(self) -> str:
@@ -531,9 +541,9 @@ class Value:
     def local_grads(self) -> tuple[float, ...] | None:
         """d(self)/d(parent) for each of `parents`, computed in the forward pass
         (None for a node made micrograd's way, whose `_backward` knows them)."""
-        if self._result is None:
+        if self._local_grads is None:
             return None
-        return tuple([d for x, d in zip(self._inputs, self._result[1:]) if isinstance(x, Value)])
+        return tuple([d for x, d in zip(self._inputs, self._local_grads) if isinstance(x, Value)])
 
     @property
     def _prev(self) -> set[Value]:
@@ -607,9 +617,9 @@ class Value:
         from the output back. A node made micrograd's way may be given its own
         ``_backward`` closure instead, and `backward()` calls that.
         """
-        if self._result is None:
+        if self._local_grads is None:
             return  # a micrograd-style node without a closure of its own: micrograd does nothing too
-        for x, local in zip(self._inputs, self._result[1:]):
+        for x, local in zip(self._inputs, self._local_grads):
             if isinstance(x, Value):
                 x.grad += local * self.grad
 
@@ -794,13 +804,13 @@ def _chain_rule(
             yield root, root, 1.0, 1.0, 0.0
         for node in reversed(order):
             upstream = node.grad  # complete: every node that uses `node` came before it
-            local_grads = node._result  # the value, then d node / d input i at index i + 1
+            local_grads = node._local_grads  # d node / d input, one per input
             if local_grads is None:  # made micrograd's way: its own closure does the step
                 yield from _micrograd_step(node, stepping)
                 continue
             if create_graph and local_grads:
-                local_grads = _differentiable_result(node)
-            for i, parent in enumerate(node._inputs, 1):
+                local_grads = _differentiable_local_grads(node)
+            for i, parent in enumerate(node._inputs):
                 if isinstance(parent, Value):  # not a constant
                     before = parent.grad
                     parent.grad = before + upstream * local_grads[i]  # the chain rule
@@ -834,9 +844,9 @@ def _micrograd_step(node: Value, stepping: bool) -> Iterator[tuple[Value, Value,
             yield node, parent, local, upstream, was
 
 
-def _differentiable_result(node: Value) -> tuple[Any, ...]:
+def _differentiable_local_grads(node: Value) -> tuple[Any, ...]:
     """`node`'s definition run on its own inputs as Values: its local derivatives have graphs."""
-    return OPERATIONS[node._op].definition(VALUE, *node._inputs)
+    return OPERATIONS[node._op].definition(VALUE, *node._inputs)[1]
 
 
 class _One(float):
@@ -879,7 +889,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
             node.grad = _ZERO if create_graph else 0.0
         if create_graph:
             for node in order:
-                if node._result is None:
+                if node._local_grads is None:
                     raise ValueError(
                         f"grad: create_graph=True needs local derivatives, and the node {node!r} (op {node._op!r}) "
                         "was made micrograd's way, with its own _backward closure"

@@ -198,7 +198,7 @@ def derivative_formulas(op: Operation, inputs: Sequence[Symbol | float], output:
 
     `inputs` are symbols (names) or numbers, then the parameters as numbers.
     """
-    value, *derivatives = op.definition(SYMBOL, *inputs)
+    value, derivatives = op.definition(SYMBOL, *inputs)
     return [Symbol.of(d).render(value if isinstance(value, Symbol) else None, output) for d in derivatives]
 
 

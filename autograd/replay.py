@@ -415,7 +415,7 @@ def _replay_node_by_node(program: _Program, batch: _Batch, backward: bool) -> _R
             else:
                 arguments = [value[j] for j in node.inputs]
                 result = _run_definition(node.op, arguments, node.params, rows if node.batched else False)  # type: ignore[arg-type]
-                value[i], local[i] = result[0], result[1:]
+                value[i], local[i] = result
             values[rows, i] = value[i]
         for n, i in enumerate(program.outputs[key]):
             outputs[rows, n] = value[i]
@@ -601,7 +601,7 @@ class _Group:
         else:
             arguments = [source.read(batched, shared, rows) for source in self.sources]
             result = _run_definition(self.op, arguments, self.params, rows if self.batched else False)
-            value, kept = result[0], result[1:]
+            value, kept = result
         if self.batched:
             batched[self.out.at(rows)] = value
         else:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import math
 import os
 import platform
 import random
@@ -39,6 +38,7 @@ import micrograd.engine
 import micrograd.nn
 import numpy as np
 import torch  # imported before gc.freeze(): its import leaves objects that slow every collection
+from chains import CHAINS, operation_chain
 
 from autograd import nn
 from autograd.data import load_digits, make_moons, train_val_test_split
@@ -257,59 +257,6 @@ def _chain_timings(build: Callable[..., tuple[Any, Any]], operations: int, round
 
 
 # ---- (e) one operation at a time, and the common ones mixed ------------------------------------
-
-
-def _lecture_tanh(self: Any) -> Any:
-    """The lecture's tanh for micrograd's Value (micrograd 0.1.0 has none): its extension style."""
-    x = self.data
-    t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
-    out = micrograd.engine.Value(t, (self,), "tanh")
-
-    def _backward() -> None:
-        self.grad += (1 - t**2) * out.grad
-
-    out._backward = _backward
-    return out
-
-
-def _lecture_exp(self: Any) -> Any:
-    """The lecture's exp for micrograd's Value."""
-    out = micrograd.engine.Value(math.exp(self.data), (self,), "exp")
-
-    def _backward() -> None:
-        self.grad += out.data * out.grad
-
-    out._backward = _backward
-    return out
-
-
-micrograd.engine.Value.tanh = _lecture_tanh
-micrograd.engine.Value.exp = _lecture_exp
-
-Step = Callable[[Any, Any], Any]
-OPERATION_STEPS: dict[str, Step] = {
-    "Value × Value": lambda y, a: y * a,
-    "+ number": lambda y, a: y + 0.5,
-    "× number": lambda y, a: y * 0.5,
-    "** number": lambda y, a: y**2,
-    "relu": lambda y, a: y.relu(),
-    "tanh": lambda y, a: y.tanh(),
-    "exp": lambda y, a: y.exp(),
-}
-MIXED = ["Value × Value", "+ number", "** number", "relu", "tanh", "exp", "× number"]
-"""The mixed chain cycles through these; its numbers stay between 0 and about 4, so exp never overflows."""
-CHAINS: dict[str, list[Step]] = {
-    **{name: [step] for name, step in OPERATION_STEPS.items() if name != "exp"},  # exp on its own overflows
-    "mixed: " + ", ".join(MIXED): [OPERATION_STEPS[name] for name in MIXED],
-}
-
-
-def operation_chain(value: Callable[[float], Any], steps: list[Step], operations: int) -> tuple[Any, Any]:
-    x, a = value(0.3), value(0.999)
-    y = x
-    for i in range(operations):
-        y = steps[i % len(steps)](y, a)
-    return x, y
 
 
 def operation_timings(operations: int, rounds: int) -> dict[str, Timings]:

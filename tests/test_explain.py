@@ -67,7 +67,7 @@ def test_numbers_read_with_four_digits_and_a_true_minus() -> None:
 def test_an_operation_defined_outside_the_engine_is_explained_too() -> None:
     @operation("cube")
     def cube(m: Any, x: Any) -> tuple[Any, ...]:
-        return x**3, 3 * x**2
+        return x**3, (3 * x**2,)
 
     try:
         x = Value(2.0, label="x")

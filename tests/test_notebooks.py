@@ -12,7 +12,7 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
 def test_the_learners_path_is_all_there() -> None:
-    assert len(NOTEBOOKS) == 13, [n.name for n in NOTEBOOKS]
+    assert len(NOTEBOOKS) == 14, [n.name for n in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -341,12 +341,12 @@ def test_the_replay_matches_pytorch_batched_linear_layers(torch: Any) -> None:
 
 def test_linear_local_derivatives_are_its_inputs_swapped_as_the_matrix_product_assumes() -> None:
     # the grouped replay writes a layer's chain rule as U·W (for x) and Uᵀ·X (for w): that is this
-    value, *local = linear_definition(2.0, 3.0, 5.0, 7.0, 11.0)
+    value, local = linear_definition(2.0, 3.0, 5.0, 7.0, 11.0)
     assert value == 11.0 + 2.0 * 5.0 + 3.0 * 7.0
-    assert local == [5.0, 7.0, 2.0, 3.0, 1.0]
+    assert local == (5.0, 7.0, 2.0, 3.0, 1.0)
 
 
-def linear_definition(*numbers: float) -> tuple[float, ...]:
+def linear_definition(*numbers: float) -> tuple[float, tuple[float, ...]]:
     return OPERATIONS["linear"].definition(FLOAT, *numbers)
 
 
