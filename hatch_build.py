@@ -22,9 +22,10 @@ def compile_catalogs(locale: Path) -> list[Path]:
     for po in sorted(locale.glob("*/LC_MESSAGES/*.po")):
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parts[-3])
-        mo = po.with_suffix(".mo")
-        with mo.open("wb") as target:
+        mo, part = po.with_suffix(".mo"), po.with_suffix(".mo.part")
+        with part.open("wb") as target:
             write_mo(target, catalog)
+        part.replace(mo)  # whole or not at all: the package may be in use while it is reinstalled
         written.append(mo)
     return written
 
