@@ -304,7 +304,7 @@ def _script_json(value: object) -> str:
 
 _IN_BROWSER = Template("""\
 <div class="autograd-drawing" id="$id">
-<p>$note</p>
+<p lang="$language" dir="$direction">$note</p>
 <script type="application/json">$source</script>
 <script>$viz</script>
 <script>
@@ -340,7 +340,12 @@ class Drawing(graphviz.Digraph):
         """HTML that lays out and draws this graph in the browser (Graphviz in WebAssembly), without ``dot``."""
         note = html.escape(_words()["drawn_by_script"])
         return _IN_BROWSER.substitute(
-            id=f"autograd-drawing-{uuid.uuid4().hex}", note=note, source=_script_json(self.source), viz=_viz_js()
+            id=f"autograd-drawing-{uuid.uuid4().hex}",
+            language=current_language(),
+            direction=direction(),  # the note's; the drawing itself stays left to right
+            note=note,
+            source=_script_json(self.source),
+            viz=_viz_js(),
         )
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
