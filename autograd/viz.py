@@ -31,7 +31,9 @@ only saving a drawing as a file needs ``dot``.
 Every option is a field of `DrawingOptions`, shared by `draw_dot`, the player
 and the demo. Drawing only reads the graph; the player changes gradients only,
 as ``backward()`` would. Every word a learner reads is in the "words" section
-below, ready for translation.
+below, in the language of the moment a drawing or player is made
+(`autograd.set_language`); a right-to-left player keeps every formula, name and
+number a left-to-right isolate, and its arrow keys follow the reading direction.
 """
 
 from __future__ import annotations
