@@ -79,7 +79,7 @@ def _fall_back(asked: str, where: str) -> str:
         _warned.add((asked, where))
         spoken = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
         warnings.warn(
-            f"autograd speaks {spoken}, not {asked!r} (from {where}): using English.", UserWarning, stacklevel=4
+            f"autograd speaks {spoken}, not {asked!r} (from {where}): using English.", UserWarning, stacklevel=3
         )
     return "en"
 
