@@ -9,12 +9,17 @@ TORCH  ?= yes
 comma  := ,
 TEST_EXTRAS := test$(if $(filter yes,$(TORCH)),$(comma)oracle)
 
-.PHONY: demo test bench lint graphviz browser vendor-viz-js clean
+# The translations: one catalog per language, compiled into .mo files when the package is
+# installed (hatch_build.py), so editing a .po reinstalls.
+CATALOGS := $(wildcard autograd/locale/*/LC_MESSAGES/autograd.po)
+VERSION  := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-demo: $(VENV)/.installed-demo graphviz
+.PHONY: demo test bench lint graphviz browser fonts catalogs vendor-viz-js clean
+
+demo: $(VENV)/.installed-demo graphviz fonts
 	$(PY) -m autograd demo
 
-test: $(VENV)/.installed-$(TEST_EXTRAS) graphviz browser
+test: $(VENV)/.installed-$(TEST_EXTRAS) graphviz browser fonts
 	$(PY) -m pytest -n 2
 
 bench: $(VENV)/.installed-test,oracle
@@ -30,6 +35,22 @@ graphviz:
 browser:
 	@tools/ensure "command -v chromium && command -v chromedriver" chromium chromium-driver
 
+# Fonts with Arabic and Cyrillic letters, for drawings and pages in those languages.
+fonts:
+	@tools/ensure "fc-list :lang=ar family | grep -q . && fc-list :lang=ru family | grep -q ." fonts-noto-core
+
+# After changing a marked text in the code: extract every marked text into the template and merge
+# it into each language's catalog (new texts arrive untranslated, changed ones fuzzy: the tests
+# fail until a translator has seen to them). A new language: $(PY) -m babel.messages.frontend init
+# -i autograd/locale/autograd.pot -d autograd/locale -D autograd -l <code>
+catalogs: $(VENV)/.installed-$(TEST_EXTRAS)
+	$(PY) -m babel.messages.frontend extract --add-location=file --sort-output --add-comments=translators: \
+	    --keywords=lazy_gettext --keywords=lazy_ngettext:1,2 --project=scalar-autograd --version=$(VERSION) \
+	    --copyright-holder="the scalar-autograd authors" \
+	    --output-file=autograd/locale/autograd.pot autograd
+	$(PY) -m babel.messages.frontend update --ignore-obsolete \
+	    --input-file=autograd/locale/autograd.pot --output-dir=autograd/locale --domain=autograd
+
 # Graphviz in WebAssembly, drawing in the browser when `dot` is missing. The file is committed;
 # this only updates it (see autograd/vendor/viz-js/README.md). Needs npm.
 VIZ_JS_VERSION := 3.31.0
@@ -42,7 +63,7 @@ vendor-viz-js:
 $(PY):
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); tools/ensure "$(PYTHON) -m ensurepip --version" python3-venv; $(PYTHON) -m venv $(VENV); }
 
-$(VENV)/.installed-%: pyproject.toml | $(PY)
+$(VENV)/.installed-%: pyproject.toml hatch_build.py $(CATALOGS) | $(PY)
 	$(PY) -m pip install -q -e '.[$*]'
 	touch $@
 

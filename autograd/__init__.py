@@ -13,6 +13,7 @@ from autograd.engine import (
 )
 from autograd.functional import hessian, hvp
 from autograd.gradcheck import GradcheckResult, gradcheck, numerical_grad
+from autograd.i18n import set_language
 
 __all__ = [
     "OPERATIONS",
@@ -28,5 +29,6 @@ __all__ = [
     "no_grad",
     "numerical_grad",
     "operation",
+    "set_language",
     "topological_order",
 ]

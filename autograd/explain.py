@@ -12,6 +12,11 @@ of numbers, and the symbols write out the arithmetic they go through, so the
 text cannot disagree with the number. The second line is the chain rule, with
 every term named: the local derivative, the gradient arriving from upstream,
 and the input's gradient before and after.
+
+The formulas are the same in every language; the few words (``was``, ``now``,
+``if``, ``leaf``) are in the current language (`autograd.set_language`), and an
+`Explanation` keeps its formulas apart from them, so a right-to-left page can
+show each formula as a left-to-right isolate.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.engine import OPERATIONS, BackwardStep, Operation, Value, namespace
+from autograd.i18n import _
 
 __all__ = ["SYMBOL", "Explanation", "Symbol", "derivative_formulas", "explain", "format_number", "node_name"]
 
@@ -33,7 +39,9 @@ def format_number(x: float) -> str:
 def node_name(v: Value) -> str:
     """How explanations name a node: its label (in parentheses if it has spaces), or the operation that made it."""
     if not v.label:
-        return f"[{v.op or 'leaf'}]"
+        # translators: how formulas name a node that no operation made and that has no label, in brackets: [leaf]
+        name = v.op or _("leaf")
+        return f"[{name}]"
     return f"({v.label})" if " " in v.label else v.label
 
 
@@ -80,7 +88,11 @@ class Symbol:
             return f"{function.text}({argument.render(output, name)})"
         if self.text == "if":
             condition, if_true, if_false = self.parts
-            return f"{inner(if_true, SUM)} if {inner(condition, COMPARISON)} else {inner(if_false, SUM)}"
+            # translators: a choice inside a formula, as in "1 if x > 0 else 0"; keep the three {names}
+            choice = _("{if_true} if {condition} else {if_false}")
+            return choice.format(
+                if_true=inner(if_true, SUM), condition=inner(condition, COMPARISON), if_false=inner(if_false, SUM)
+            )
         if self.text == "−x":
             return f"−{inner(self.parts[0], POWER)}"
         left, right = self.parts
@@ -223,10 +235,40 @@ def local_derivative_formula(node: Value, position: int) -> str:
 
 @dataclass(frozen=True)
 class Explanation:
-    """One backward step in words: the local derivative, then the chain rule's update."""
+    """One backward step: the local derivative and the chain rule's update, and what the gradient was.
+
+    `derivative` and `chain_rule` are formulas, the same in every language;
+    `note` says in words what the input's gradient was before the step (and,
+    when another path had already added to it, what it is now). ``str()`` joins
+    the three in the current language: ``∂o/∂n = 1 − o² = 0.5; n.grad += … = 0.5 (was 0)``.
+    """
 
     derivative: str
-    update: str
+    chain_rule: str
+    was: float
+    now: float | None = None  # the sum, when the gradient was not 0 before
+
+    def note_parts(self) -> tuple[str, dict[str, str]]:
+        """The note's words in the current language, with ``{was}`` (and ``{now}``) for its numbers, and the numbers.
+
+        Kept apart so a page can set the numbers as left-to-right isolates.
+        """
+        numbers = {"was": format_number(self.was)}
+        if self.now is None:
+            return _("(was {was})"), numbers
+        # translators: a gradient that another path had already added to: what it was before this step, and now
+        return _("(was {was}, now {now})"), {**numbers, "now": format_number(self.now)}
+
+    @property
+    def note(self) -> str:
+        """``(was 0)``, or ``(was 2, now 4)`` after a sum, in the current language."""
+        words, numbers = self.note_parts()
+        return words.format(**numbers)
+
+    @property
+    def update(self) -> str:
+        """The chain rule's update and its note: ``n.grad += ∂o/∂n × o.grad = 0.5 × 1 = 0.5 (was 0)``."""
+        return f"{self.chain_rule} {self.note}"
 
     def __str__(self) -> str:
         return f"{self.derivative}; {self.update}"
@@ -238,10 +280,10 @@ def _operand(x: float) -> str:
 
 
 def explain(step: BackwardStep) -> Explanation:
-    """`step` in words: ``∂o/∂n = 1 − o² = 0.5`` and ``n.grad += ∂o/∂n × o.grad = 0.5 × 1 = 0.5 (was 0)``."""
+    """`step` written out: ``∂o/∂n = 1 − o² = 0.5``, then ``n.grad += ∂o/∂n × o.grad = 0.5 × 1 = 0.5 (was 0)``."""
     node, inp = node_name(step.node), node_name(step.input)
     if step.is_seed:
-        return Explanation(f"∂{node}/∂{node} = 1", f"{node}.grad = 1 (was {format_number(step.input_grad_before)})")
+        return Explanation(f"∂{node}/∂{node} = 1", f"{node}.grad = 1", step.input_grad_before)
     assert step.edge is not None
     local = format_number(step.local_grad)
     if step.node.local_grads is None:  # made micrograd's way: its closure knows the formula, we don't
@@ -250,11 +292,9 @@ def explain(step: BackwardStep) -> Explanation:
         position = [i for i, x in enumerate(step.node.inputs) if isinstance(x, Value)][step.edge]
         formula = local_derivative_formula(step.node, position)
         derivative = formula if formula == local else f"{formula} = {local}"
-    was = f"(was {format_number(step.input_grad_before)})"
-    if step.input_grad_before:  # gradient from another path is already there: say what the sum is
-        was = f"(was {format_number(step.input_grad_before)}, now {format_number(step.input_grad)})"
-    update = (
+    chain_rule = (
         f"{inp}.grad += ∂{node}/∂{inp} × {node}.grad = {_operand(step.local_grad)} × {_operand(step.upstream_grad)}"
-        f" = {format_number(step.contribution)} {was}"
+        f" = {format_number(step.contribution)}"
     )
-    return Explanation(f"∂{node}/∂{inp} = {derivative}", update)
+    now = step.input_grad if step.input_grad_before else None  # another path's gradient was there: say the sum
+    return Explanation(f"∂{node}/∂{inp} = {derivative}", chain_rule, step.input_grad_before, now)

@@ -22,6 +22,10 @@ weights are drawn from ``numpy.random.default_rng(seed)`` and copied into the
 the layer sizes) must be whole numbers of at least 1 and seeds at least 0:
 anything else is a ValueError naming the argument.
 
+Titles, verdicts, notes and column headers are in the current language
+(`autograd.set_language`), written when the comparison is shown; the
+lecture's formulas and the numbers are the same in every language.
+
 A NaN anywhere makes the comparison disagree: NaN equals nothing, so a table
 with NaN rows never says that the engine reproduces the lecture.
 
@@ -45,7 +49,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -53,6 +57,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd.engine import Value
+from autograd.i18n import Text, _, current_language, direction, lazy_gettext, lazy_ngettext, ngettext
 from autograd.nn import MLP, Layer, Neuron, binary_cross_entropy, l2_penalty
 
 Array = NDArray[np.float64]
@@ -84,19 +89,36 @@ class Row:
         return self.engine - self.formula
 
 
+def _headers() -> tuple[str, str, str, str]:
+    """The column headers: none for the names, then the engine's numbers, the formula's, and their difference."""
+    # translators: a column of numbers computed by the engine's backward(); keep "backward"
+    return "", _("engine (backward)"), _("lecture formula"), _("engine − formula")
+
+
+def _largest_difference() -> str:
+    # translators: after a lecture formula, the largest difference for its quantity: "largest |difference| 2.8e−17"
+    return _("largest |difference| {difference}")
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The engine's gradients next to the lecture's formulas, element by element.
 
-    `lines` holds the lecture's line for each quantity, `note` what to notice
-    (paragraphs separated by a blank line).
+    `lines` holds the lecture's line for each quantity, `notes` what to notice
+    (one paragraph each). Title and notes may be `autograd.i18n.Message`s,
+    written in the current language each time the comparison is shown.
     """
 
-    title: str
+    title: Text
     rows: tuple[Row, ...]
-    lines: dict[str, str]
-    note: str = ""
+    lines: dict[str, Text]
+    notes: tuple[Text, ...] = ()
     tolerance: float = TOLERANCE
+
+    @property
+    def note(self) -> str:
+        """The notes in the current language, paragraphs separated by a blank line."""
+        return "\n\n".join(str(note) for note in self.notes)
 
     @property
     def max_difference(self) -> float:
@@ -124,42 +146,63 @@ class Comparison:
 
     def verdict(self) -> str:
         """One sentence: the largest difference and whether the two sides agree."""
+        words, values = self._verdict_parts()
+        return words.format(**values)
+
+    def _verdict_parts(self) -> tuple[str, dict[str, str]]:
+        """The verdict's words in the current language, and the numbers or formula to fill in."""
         nan_rows = sum(math.isnan(row.difference) for row in self.rows)
         if nan_rows:
-            return (
-                f"{nan_rows} of {len(self.rows)} rows are NaN, and NaN equals nothing: "
-                "the engine and the formulas DISAGREE."
+            words = ngettext(
+                "{nan_rows} of {rows} rows is NaN, and NaN equals nothing: the engine and the formulas DISAGREE.",
+                "{nan_rows} of {rows} rows are NaN, and NaN equals nothing: the engine and the formulas DISAGREE.",
+                nan_rows,
             )
-        largest = f"Largest |engine − formula|: {_difference(self.max_difference)}"
+            return words, {"nan_rows": str(nan_rows), "rows": str(len(self.rows))}
+        largest = _difference(self.max_difference)
         if self.agrees:
-            return f"{largest} ≤ {self.tolerance:g}: the engine reproduces the lecture."
-        return f"{largest} > {self.tolerance:g}: the engine and the formulas DISAGREE."
+            words = _("Largest |engine − formula|: {comparison}: the engine reproduces the lecture.")
+            return words, {"comparison": f"{largest} ≤ {self.tolerance:g}"}
+        words = _("Largest |engine − formula|: {comparison}: the engine and the formulas DISAGREE.")
+        return words, {"comparison": f"{largest} > {self.tolerance:g}"}
 
     def _paragraphs(self) -> list[str]:
-        return [paragraph for paragraph in self.note.split("\n\n") if paragraph]
+        return [paragraph for paragraph in map(str, self.notes) if paragraph]
 
     def __str__(self) -> str:
-        header = ("", "engine (backward)", "lecture formula", "engine − formula")
+        header = _headers()
         table = [header] + [
             (row.name, _number(row.engine), _number(row.formula), _difference(row.difference)) for row in self.rows
         ]
         widths = [max(len(cells[i]) for cells in table) for i in range(len(header))]
-        text = [self.title, ""]
+        text = [str(self.title), ""]
         text += ["   ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() for cells in table]
         text.append("")
-        line_width = max(len(line) for line in self.lines.values())
+        lines = {quantity: str(line) for quantity, line in self.lines.items()}
+        line_width = max(len(line) for line in lines.values())
         for quantity, largest in self.max_differences().items():
-            text.append(f"{self.lines[quantity].ljust(line_width)}   largest |difference| {_difference(largest)}")
+            largest_difference = _largest_difference().format(difference=_difference(largest))
+            text.append(f"{lines[quantity].ljust(line_width)}   {largest_difference}")
         text += ["", self.verdict()]
         for paragraph in self._paragraphs():
             text += ["", textwrap.fill(paragraph, width=100)]
         return "\n".join(text)
 
     def _repr_html_(self) -> str:
-        def cell(text: str, tag: str = "td", align: str = "right") -> str:
-            return f'<{tag} style="text-align:{align}; font-family:monospace">{html.escape(text)}</{tag}>'
+        """The table as HTML in the current language; a right-to-left one keeps every name, number and
+        formula a left-to-right isolate."""
 
-        head = "".join(cell(text, "th") for text in ("", "engine (backward)", "lecture formula", "engine − formula"))
+        def cell(text: str, tag: str = "td", align: str = "right") -> str:
+            style = f"text-align:{align}; font-family:monospace"
+            return f'<{tag} dir="ltr" style="{style}">{html.escape(text)}</{tag}>'
+
+        def heading(text: str) -> str:
+            return f"<th>{html.escape(text)}</th>"
+
+        def isolated(text: str) -> str:
+            return f'<bdi dir="ltr">{html.escape(text)}</bdi>'
+
+        head = "".join(heading(text) for text in _headers())
         body = []
         for row in self.rows:
             colour = "" if abs(row.difference) <= self.tolerance else ' style="color:#b00020"'
@@ -167,15 +210,19 @@ class Comparison:
                 cell(text) for text in (_number(row.engine), _number(row.formula), _difference(row.difference))
             )
             body.append(f"<tr{colour}>{cells}</tr>")
+        largest_difference = html.escape(_largest_difference())
         lines = "".join(
-            f"<li><code>{html.escape(self.lines[quantity])}</code>: largest |difference| {_difference(largest)}</li>"
+            f'<li><code dir="ltr">{html.escape(str(self.lines[quantity]))}</code>: '
+            f"{largest_difference.format(difference=isolated(_difference(largest)))}</li>"
             for quantity, largest in self.max_differences().items()
         )
         note = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in self._paragraphs())
+        words, values = self._verdict_parts()
+        verdict = html.escape(words).format(**{key: isolated(value) for key, value in values.items()})
         return (
-            f"<div><p><strong>{html.escape(self.title)}</strong></p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            f"<ul>{lines}</ul><p><strong>{html.escape(self.verdict())}</strong></p>{note}</div>"
+            f'<div lang="{current_language()}" dir="{direction()}"><p><strong>{html.escape(str(self.title))}'
+            f"</strong></p><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"<ul>{lines}</ul><p><strong>{verdict}</strong></p>{note}</div>"
         )
 
 
@@ -194,11 +241,11 @@ def _difference(x: float) -> str:
 
 
 def compare(
-    title: str,
+    title: Text,
     engine: dict[str, Array],
     formula: dict[str, Array],
-    lines: dict[str, str],
-    note: str = "",
+    lines: Mapping[str, Text],
+    notes: Sequence[Text] = (),
 ) -> Comparison:
     """A `Comparison` of two sets of gradients with the same names and shapes, element by element."""
     rows = []
@@ -210,7 +257,7 @@ def compare(
             Row(quantity, index, float(by_engine[index]), float(by_formula[index]))
             for index in np.ndindex(by_formula.shape)
         ]
-    return Comparison(title, tuple(rows), lines, note)
+    return Comparison(title, tuple(rows), dict(lines), tuple(notes))
 
 
 # ---- the lecture's activations, on numpy arrays ---------------------------------------
@@ -237,15 +284,16 @@ def _sigmoid_prime(z: Array) -> Array:
     return sigmoid(z) * (1 - sigmoid(z))
 
 
-HIDDEN_ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array], str]] = {
+HIDDEN_ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array], Text]] = {
     "tanh": (np.tanh, _tanh_prime, "1 − tanh({z})²"),
-    "relu": (_relu, _relu_prime, "1 where {z} > 0, else 0"),
+    # translators: relu's derivative, in a note after "g1'(z1) = "; {z} is z1 or Z1
+    "relu": (_relu, _relu_prime, lazy_gettext("1 where {z} > 0, else 0")),
     "sigmoid": (sigmoid, _sigmoid_prime, "σ({z})·(1 − σ({z}))"),
 }
 """The lecture's choices for the hidden activation g1: (g1, g1', g1' as text over ``{z}``)."""
 
 
-def _hidden(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], Array], str]:
+def _hidden(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], Array], Text]:
     if name not in HIDDEN_ACTIVATIONS:
         raise ValueError(f"unknown hidden activation {name!r}; choose one of {', '.join(HIDDEN_ACTIVATIONS)}")
     return HIDDEN_ACTIVATIONS[name]
@@ -317,11 +365,11 @@ def seed_example(w: float = 2.0, x: float = 3.0, target: float = 10.0) -> Compar
     loss.backward()
     formula = 2 * (w * x - target) * x
     return compare(
-        f"The smallest example: w = {w:g}, x = {x:g}, loss = (w·x − {target:g})²",
+        lazy_gettext("The smallest example: w = {w:g}, x = {x:g}, loss = (w·x − {target:g})²", w=w, x=x, target=target),
         {"dloss/dw": np.array(w_node.grad)},
         {"dloss/dw": np.array(formula)},
         {"dloss/dw": f"dloss/dw = 2·(w·x − {target:g})·x"},
-        note="backward() only computes gradients; changing w is the optimizer's separate step.",
+        [lazy_gettext("backward() only computes gradients; changing w is the optimizer's separate step.")],
     )
 
 
@@ -366,16 +414,19 @@ def logistic_regression(n0: int = 3, seed: int = 0) -> Comparison:
         "dw": np.array([[wi.grad] for wi in neuron.w]),
         "db": np.array([[neuron.b.grad]]),
     }
-    return compare(
-        f"Logistic regression, one example: n0 = {n0} inputs, y = {y[0, 0]:g}, seed {seed}",
-        engine,
-        logistic_regression_formulas(x, y, w, b),
-        LOGISTIC_REGRESSION_LINES,
-        note=(
-            "da is the gradient at the neuron's output a, dz the gradient at z, the node before the sigmoid. "
-            "The engine gets dz as da·σ'(z) with σ'(z) = a·(1 − a); the lecture simplifies that to a − y."
-        ),
+    title = lazy_ngettext(
+        "Logistic regression, one example: n0 = {n0} input, y = {y:g}, seed {seed}",
+        "Logistic regression, one example: n0 = {n0} inputs, y = {y:g}, seed {seed}",
+        n0,
+        n0=n0,
+        y=y[0, 0],
+        seed=seed,
     )
+    note = lazy_gettext(
+        "da is the gradient at the neuron's output a, dz the gradient at z, the node before the sigmoid. "
+        "The engine gets dz as da·σ'(z) with σ'(z) = a·(1 − a); the lecture simplifies that to a − y."
+    )
+    return compare(title, engine, logistic_regression_formulas(x, y, w, b), LOGISTIC_REGRESSION_LINES, [note])
 
 
 # ---- 3. the two-layer network (seed 002) ----------------------------------------------
@@ -402,8 +453,15 @@ def _two_layer_model(hidden: str, W1: Array, b1: Array, W2: Array, b2: Array) ->
     return model
 
 
-def _two_layer_title(kind: str, hidden: str, n0: int, n1: int, seed: int) -> str:
-    return f"Two-layer network, {kind}: n0 = {n0}, n1 = {n1}, n2 = 1, g1 = {hidden}, seed {seed}"
+def _two_layer_title(kind: Text, hidden: str, n0: int, n1: int, seed: int) -> Text:
+    return lazy_gettext(
+        "Two-layer network, {kind}: n0 = {n0}, n1 = {n1}, n2 = 1, g1 = {hidden}, seed {seed}",
+        kind=kind,
+        n0=n0,
+        n1=n1,
+        hidden=hidden,
+        seed=seed,
+    )
 
 
 def _two_layer_forward(
@@ -464,22 +522,28 @@ def two_layer_one_example(hidden: str = "tanh", n0: int = 3, n1: int = 4, seed: 
         "dW1": dW1,
         "db1": db1,
     }
+    note = lazy_gettext(
+        "g1'(z1) = {g1_prime} for g1 = {hidden}. dz2 and dz1 are the gradients at the weighted sums, "
+        "the nodes before each activation. The input x gets no gradient: it is data, not a parameter.",
+        g1_prime=g1_prime,
+        hidden=hidden,
+    )
     return compare(
-        _two_layer_title(f"one example (y = {Y[0, 0]:g})", hidden, n0, n1, seed),
+        _two_layer_title(lazy_gettext("one example (y = {y:g})", y=Y[0, 0]), hidden, n0, n1, seed),
         engine,
         two_layer_one_example_formulas(X, Y, W1, b1, W2, b2, hidden),
         TWO_LAYER_ONE_EXAMPLE_LINES,
-        note=(
-            f"g1'(z1) = {g1_prime} for g1 = {hidden}. dz2 and dz1 are the gradients at the weighted sums, "
-            "the nodes before each activation. The input x gets no gradient: it is data, not a parameter."
-        ),
+        [note],
     )
 
 
-TWO_LAYER_LINES = {
-    "dW2": "dW2 = (1/m)·dZ2·A1ᵀ   with dZ2 = A2 − Y",
+# translators: a lecture formula, then what a term in it is: "dW2 = (1/m)·dZ2·A1ᵀ   with dZ2 = A2 − Y"
+_WITH = lazy_gettext("{formula}   with {definition}")
+
+TWO_LAYER_LINES: dict[str, Text] = {
+    "dW2": _WITH.format(formula="dW2 = (1/m)·dZ2·A1ᵀ", definition="dZ2 = A2 − Y"),
     "db2": "db2 = (1/m)·sum(dZ2, axis=1, keepdims=True)",
-    "dW1": "dW1 = (1/m)·dZ1·Xᵀ    with dZ1 = W2ᵀ·dZ2 * g1'(Z1)",
+    "dW1": _WITH.format(formula="dW1 = (1/m)·dZ1·Xᵀ ", definition="dZ1 = W2ᵀ·dZ2 * g1'(Z1)"),  # "with" lined up
     "db1": "db1 = (1/m)·sum(dZ1, axis=1, keepdims=True)",
 }
 
@@ -514,34 +578,38 @@ def two_layer(hidden: str = "tanh", n0: int = 3, n1: int = 4, m: int = 5, seed: 
     binary_cross_entropy(predictions, _column(Y)).backward()  # the mean over the examples: J
     dW1, db1 = _gradients(model.layers[0])
     dW2, db2 = _gradients(model.layers[1])
+    note = lazy_gettext(
+        "g1'(Z1) = {g1_prime} for g1 = {hidden}. Column t of dZ2 = A2 − Y is the gradient of example t's "
+        "own loss; the engine differentiates the cost J = (1/m)·Σ L, and the lecture's 1/m in dW and db "
+        "is that mean. X plays the role of A0, which is why dW1 has the form of dW2.",
+        g1_prime=g1_prime,
+        hidden=hidden,
+    )
+    kind = lazy_ngettext("vectorised over m = {m} example", "vectorised over m = {m} examples", m, m=m)
     return compare(
-        _two_layer_title(f"vectorised over m = {m} examples", hidden, n0, n1, seed),
+        _two_layer_title(kind, hidden, n0, n1, seed),
         {"dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1},
         two_layer_formulas(X, Y, W1, b1, W2, b2, hidden),
         TWO_LAYER_LINES,
-        note=(
-            f"g1'(Z1) = {g1_prime} for g1 = {hidden}. Column t of dZ2 = A2 − Y is the gradient of example t's "
-            "own loss; the engine differentiates the cost J = (1/m)·Σ L, and the lecture's 1/m in dW and db "
-            "is that mean. X plays the role of A0, which is why dW1 has the form of dW2."
-        ),
+        [note],
     )
 
 
 # ---- 4. the L-layer algorithm with accumulators and regularisation (seeds 000, 001) ---
 
-SLIPS = {
-    "derivative": (
+SLIPS: dict[str, Text] = {
+    "derivative": lazy_gettext(
         "The seed writes d(l) = (Θ(l)ᵀ·d(l+1)) * g(z(l)), with g where its derivative g'(z(l)) = a(l)·(1 − a(l)) "
         "is meant. Run that way, d(l) of every hidden layer is wrong, so D(1) … D(L−2) disagree, while "
         "D(L−1), which only uses d(L) = a(L) − y, still agrees."
     ),
-    "bias": (
+    "bias": lazy_gettext(
         "The seed writes the regularisation condition as 'l ≠ 0 / l = 0' where the column index j is meant. "
         "Layers are counted from 1, so l is never 0: run that way, the bias column j = 0 is regularised too "
         "and D(l)[i, 0] is off by λ·Θ(l)[i, 0]/m (nothing at all when λ = 0)."
     ),
 }
-"""The seed texts' two slips, by the name `l_layer(slips=...)` takes."""
+"""The seed texts' two slips, by the name `l_layer(slips=...)` takes; ``str()`` of one is its explanation."""
 
 
 def _with_bias_unit(a: Array) -> Array:
@@ -629,24 +697,37 @@ def l_layer(
         engine[f"D({l})"] = np.hstack([db, dW])
 
     D = l_layer_formulas(X, Y, Theta, lam, slips)
+    line: Text
     if "bias" in slips:
-        line = "D({l}) = (1/m)·(Δ({l}) + λ·Θ({l}))   since l ≠ 0"
+        line = lazy_gettext("D({l}) = (1/m)·(Δ({l}) + λ·Θ({l}))   since l ≠ 0")
     else:
-        line = "D({l}) = (1/m)·(Δ({l}) + λ·Θ({l})) for j ≠ 0,  (1/m)·Δ({l}) for j = 0"
+        line = lazy_gettext("D({l}) = (1/m)·(Δ({l}) + λ·Θ({l})) for j ≠ 0,  (1/m)·Δ({l}) for j = 0")
+    how: Text
     if slips:
-        how = f"as the seeds write it (slips: {', '.join(slip for slip in SLIPS if slip in slips)})"
-        note = "\n\n".join(SLIPS[slip] for slip in SLIPS if slip in slips)
+        named = ", ".join(slip for slip in SLIPS if slip in slips)
+        # translators: {slips} are the names the code gives them: derivative, bias
+        how = lazy_gettext("as the seeds write it (slips: {slips})", slips=named)
+        notes = [SLIPS[slip] for slip in SLIPS if slip in slips]
     else:
-        how = "corrected"
-        note = (
-            "Corrected as the notes say: d(l) uses g'(z(l)) = a(l)·(1 − a(l)), and only the weight columns "
-            "j ≠ 0 are regularised. Column j = 0 of D(l) is the bias gradient. The engine's cost is "
-            "J = (1/m)·Σ L + l2_penalty(model, λ/(2m)), biases unpenalised, whose gradient is exactly D."
-        )
+        how = lazy_gettext("corrected")
+        notes = [
+            lazy_gettext(
+                "Corrected as the notes say: d(l) uses g'(z(l)) = a(l)·(1 − a(l)), and only the weight columns "
+                "j ≠ 0 are regularised. Column j = 0 of D(l) is the bias gradient. The engine's cost is "
+                "J = (1/m)·Σ L + l2_penalty(model, λ/(2m)), biases unpenalised, whose gradient is exactly D."
+            )
+        ]
     return compare(
-        f"L-layer algorithm, {how}: sizes {list(sizes)}, m = {m}, λ = {lam:g}, g = σ, seed {seed}",
+        lazy_gettext(
+            "L-layer algorithm, {how}: sizes {sizes}, m = {m}, λ = {lam:g}, g = σ, seed {seed}",
+            how=how,
+            sizes=list(sizes),
+            m=m,
+            lam=lam,
+            seed=seed,
+        ),
         engine,
         {f"D({l})": D[l] for l in D},
         {f"D({l})": line.format(l=l) for l in D},
-        note=note,
+        notes,
     )

@@ -31,7 +31,9 @@ only saving a drawing as a file needs ``dot``.
 Every option is a field of `DrawingOptions`, shared by `draw_dot`, the player
 and the demo. Drawing only reads the graph; the player changes gradients only,
 as ``backward()`` would. Every word a learner reads is in the "words" section
-below, ready for translation.
+below, in the language of the moment a drawing or player is made
+(`autograd.set_language`); a right-to-left player keeps every formula, name and
+number a left-to-right isolate, and its arrow keys follow the reading direction.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 from autograd.engine import OPERATIONS, BackwardStep, Value, topological_order
 from autograd.explain import explain, format_number, node_name
+from autograd.i18n import _, current_language, direction, ngettext
 
 __all__ = [
     "BackwardPlayer",
@@ -72,21 +75,17 @@ __all__ = [
 ]
 
 # ---- words ---------------------------------------------------------------------------
-# Every word a learner reads in a drawing or the player is here. `_` is where gettext's
-# translation function goes; formulas (``x1.grad += …``) stay apart from the words, so a
-# right-to-left page can show them as left-to-right isolates.
-
-
-def _(text: str) -> str:
-    """Translate `text`: the hook for gettext (every word is English for now)."""
-    return text
+# Every word a learner reads in a drawing or the player is here, marked for translation
+# (autograd.i18n) and looked up when a drawing or player is made; formulas (``x1.grad += …``)
+# stay apart from the words, so a right-to-left page can show them as left-to-right isolates.
 
 
 def _words() -> dict[str, str]:
-    """The words of the player page, looked up when a player is made (so in the language of that moment)."""
+    """The words of the player page, in the current language, and the language and its direction."""
+    rtl = direction() == "rtl"
     return {
-        "language": _("en"),
-        "direction": _("ltr"),  # translators: "rtl" for a right-to-left language
+        "language": current_language(),
+        "direction": direction(),
         "title": _("Backward pass, step by step"),
         "first": _("first"),
         "previous": _("previous"),
@@ -97,7 +96,10 @@ def _words() -> dict[str, str]:
         "legend_changed": _("the gradient that just changed"),
         "legend_upstream": _("the node it came from"),
         "legend_edge": _("the gradient's way back, with its local derivative"),
-        "keys": _("Keys: ← → one step, Home / End first and last, Space play or pause."),
+        # translators: {previous} and {next} are the arrow keys, mirrored for a right-to-left language
+        "keys": _("Keys: {previous} {next} one step, Home / End first and last, Space play or pause.").format(
+            previous="→" if rtl else "←", next="←" if rtl else "→"
+        ),
         "all_steps": _("All steps"),
         "no_script": _(
             "The player's buttons need its script, which Jupyter runs once the notebook is trusted "
@@ -111,51 +113,86 @@ def _words() -> dict[str, str]:
     }
 
 
+def _box_words() -> tuple[str, str]:
+    """The words beside a value's two numbers in its box: its data, and its gradient."""
+    # translators: beside a value's number in a drawing (v.data)
+    data = _("data")
+    # translators: beside a value's gradient in a drawing (v.grad)
+    return data, _("grad")
+
+
 def _before_caption() -> str:
     return _("Before the backward pass: every gradient is 0.")
 
 
-def _seed_caption() -> str:
-    return _("Step {index} of {last}, the seed: the backward pass starts at {root}, whose gradient is 1.")
+def _seed_caption(last: int) -> str:
+    return ngettext(
+        "Step {index} of {last}, the seed: the backward pass starts at {root}, whose gradient is 1.",
+        "Step {index} of {last}, the seed: the backward pass starts at {root}, whose gradient is 1.",
+        last,
+    )
 
 
-def _step_caption() -> str:
-    return _("Step {index} of {last}: {node} sends its gradient back through {op} to {input}.")
+def _step_caption(last: int) -> str:
+    return ngettext(
+        "Step {index} of {last}: {node} sends its gradient back through {op} to {input}.",
+        "Step {index} of {last}: {node} sends its gradient back through {op} to {input}.",
+        last,
+    )
 
 
 def _shared_cluster_label(users: str) -> str:
+    # translators: the title of a group of parameters used by several time steps, like "shared by t1, t2, t3"
     return _("shared by {users}").format(users=users)
 
 
 def _collapsed_note(count: int, max_nodes: int, boxes: int, example: str) -> str:
-    return _(
+    too_many = ngettext(
+        "{count} value is too many for one picture (max_nodes={max_nodes}), so each group, like {example}, "
+        "is drawn as one box showing the value it passes on.",
         "{count} values are too many for one picture (max_nodes={max_nodes}), so each group, like {example}, "
-        "is drawn as one box showing the value it passes on: {boxes} such boxes."
-    ).format(count=count, max_nodes=max_nodes, boxes=boxes, example=example)
+        "is drawn as one box showing the value it passes on.",
+        count,
+    )
+    drawn = ngettext("That makes {boxes} such box.", "That makes {boxes} such boxes.", boxes)
+    return f"{too_many.format(count=count, max_nodes=max_nodes, example=example)} {drawn.format(boxes=boxes)}"
 
 
 def _no_groups_advice(count: int, max_nodes: int) -> str:
-    return _(
+    return ngettext(
+        "draw_dot: this graph has {count} value node, more than max_nodes={max_nodes}, and no dotted labels "
+        "(like layer0.neuron1.w0) that would let it draw a group of them as one box. Draw part of it: "
+        "draw_dot(v) on an intermediate value v draws only what v depends on; or pass max_nodes={count}.",
         "draw_dot: this graph has {count} value nodes, more than max_nodes={max_nodes}, and no dotted labels "
         "(like layer0.neuron1.w0) that would let it draw a group of them as one box. Draw part of it: "
-        "draw_dot(v) on an intermediate value v draws only what v depends on; or pass max_nodes={count}."
+        "draw_dot(v) on an intermediate value v draws only what v depends on; or pass max_nodes={count}.",
+        count,
     ).format(count=count, max_nodes=max_nodes)
 
 
 def _still_too_big_advice(count: int, max_nodes: int, boxes: int) -> str:
-    return _(
+    return ngettext(
+        "draw_dot: this graph has {count} value node; even with each group (like layer0.neuron1) drawn as "
+        "one box per value it passes on, that is {boxes} boxes, more than max_nodes={max_nodes}. Draw part "
+        "of it: draw_dot(v) on an intermediate value v (the loss of one example, say) draws only what v "
+        "depends on; or pass max_nodes={boxes}.",
         "draw_dot: this graph has {count} value nodes; even with each group (like layer0.neuron1) drawn as "
         "one box per value it passes on, that is {boxes} boxes, more than max_nodes={max_nodes}. Draw part "
         "of it: draw_dot(v) on an intermediate value v (the loss of one example, say) draws only what v "
-        "depends on; or pass max_nodes={boxes}."
+        "depends on; or pass max_nodes={boxes}.",
+        count,
     ).format(count=count, max_nodes=max_nodes, boxes=boxes)
 
 
 def _too_many_steps_advice(steps: int, max_steps: int) -> str:
-    return _(
+    return ngettext(
+        "backward_player: this backward pass has {steps} step, more than max_steps={max_steps}, and the page "
+        "holds a drawing of every one. Play part of it: backward_player(v) on an intermediate value v; "
+        "or pass max_steps={steps}.",
         "backward_player: this backward pass has {steps} steps, more than max_steps={max_steps}, and the page "
         "holds a drawing of every one. Play part of it: backward_player(v) on an intermediate value v; "
-        "or pass max_steps={steps}."
+        "or pass max_steps={steps}.",
+        steps,
     ).format(steps=steps, max_steps=max_steps)
 
 
@@ -269,7 +306,7 @@ def _script_json(value: object) -> str:
 
 _IN_BROWSER = Template("""\
 <div class="autograd-drawing" id="$id">
-<p>$note</p>
+<p lang="$language" dir="$direction">$note</p>
 <script type="application/json">$source</script>
 <script>$viz</script>
 <script>
@@ -305,7 +342,12 @@ class Drawing(graphviz.Digraph):
         """HTML that lays out and draws this graph in the browser (Graphviz in WebAssembly), without ``dot``."""
         note = html.escape(_words()["drawn_by_script"])
         return _IN_BROWSER.substitute(
-            id=f"autograd-drawing-{uuid.uuid4().hex}", note=note, source=_script_json(self.source), viz=_viz_js()
+            id=f"autograd-drawing-{uuid.uuid4().hex}",
+            language=current_language(),
+            direction=direction(),  # the note's; the drawing itself stays left to right
+            note=note,
+            source=_script_json(self.source),
+            viz=_viz_js(),
         )
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
@@ -395,7 +437,7 @@ def _value_label(
     if look is LOOK_CHANGED:
         grad_text = f'<FONT COLOR="{CHANGED}">{grad_text}</FONT>'
     rows = [f'<TR><TD COLSPAN="2" CELLPADDING="3">{name}</TD></TR>'] if title else []  # room for wider fonts
-    for word, number in (("data", _text(format_number(data))), ("grad", grad_text)):
+    for word, number in zip(_box_words(), (_text(format_number(data)), grad_text)):
         rows.append(
             f'<TR><TD ALIGN="LEFT"><FONT COLOR="{MUTED}">{word}</FONT></TD><TD ALIGN="RIGHT"{width}>{number}</TD></TR>'
         )
@@ -667,9 +709,10 @@ class _Drawer:
         )
         drawing.options = options
         if self.layout.note:
+            side = "RIGHT" if direction() == "rtl" else "LEFT"  # where a line of the language starts
             lines = textwrap.wrap(self.layout.note, 70)
-            note = "".join(f'{_text(line)}<BR ALIGN="LEFT"/>' for line in lines)
-            drawing.attr(label=f"<{note}>", labelloc="t", labeljust="l")
+            note = "".join(f'{_text(line)}<BR ALIGN="{side}"/>' for line in lines)
+            drawing.attr(label=f"<{note}>", labelloc="t", labeljust=side[0].lower())
         self.subgraphs[()] = drawing
         for node in self.layout.order:
             if node in self.layout.boxes:
@@ -922,15 +965,16 @@ class BackwardPlayer:
 
     html: str
     title: str
+    language: str = "en"  # the language it was made in, and that language's direction
+    direction: str = "ltr"
 
     def _repr_html_(self) -> str:
         return self.html
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the player as a self-contained HTML page, whole or not at all; return its path."""
-        words = _words()
         page = _PAGE.substitute(
-            language=words["language"], direction=words["direction"], title=html.escape(self.title), player=self.html
+            language=self.language, direction=self.direction, title=html.escape(self.title), player=self.html
         )
         return write_atomically(path, page)
 
@@ -943,7 +987,9 @@ def backward_player(
     Frame 0 is the graph before the pass (every gradient 0), frame 1 the seed
     (``root.grad = 1``), and each later frame one step, with its chain rule
     written out. Controls: first / previous / play / next / last, and the keys
-    ← → Home End Space once the player has focus (click it).
+    ← → Home End Space once the player has focus (click it); in a right-to-left
+    language (Arabic) the arrows follow the reading direction, ← forward.
+    Its words are in the language of the moment it is made (`autograd.set_language`).
 
     Making the player zeroes the graph's gradients and runs one backward pass
     through ``root.backward_steps()``, so every frame shows this pass alone and
@@ -973,34 +1019,43 @@ def backward_player(
         format = "svg"
     except GraphvizNotFound:
         frames, picture, format = [d.source for d in drawings], "", "dot"
-    title = f"{_words()['title']}: {_expression(root)}"
-    return BackwardPlayer(_player_html(root, frames, format, captions, picture), title)
+    # the expression between Unicode's left-to-right isolate marks: a page title cannot hold a <bdi>
+    title = f"{_words()['title']}: \u2066{_expression(root)}\u2069"
+    player = _player_html(root, frames, format, captions, picture)
+    return BackwardPlayer(player, title, current_language(), direction())
 
 
 def _before_caption_html() -> str:
     return f'<span class="autograd-player-what">{html.escape(_before_caption())}</span>'
 
 
-def _isolated(formula: str) -> str:
-    """A name or formula inside words: a left-to-right isolate, so a right-to-left page keeps it whole."""
-    return f'<bdi dir="ltr">{html.escape(formula)}</bdi>'
+def _isolated(formula: str | int) -> str:
+    """A name, number or formula inside words: a left-to-right isolate, so a right-to-left page keeps it whole."""
+    return f'<bdi dir="ltr">{html.escape(str(formula))}</bdi>'
 
 
 def _caption_html(step: BackwardStep) -> str:
-    """A step in words (the names in it isolated), then its two formulas, each a left-to-right isolate."""
-    numbers = {"index": step.index, "last": step.total - 1}
+    """A step in words, then its two formulas, each a left-to-right isolate, the second followed by its note
+    (what the gradient was) in words; every name and number inside words is an isolate too."""
+    last = step.total - 1
+    numbers = {"index": _isolated(step.index), "last": _isolated(last)}
     if step.is_seed:
-        what = html.escape(_seed_caption()).format(**numbers, root=_isolated(node_name(step.node)))
+        what = html.escape(_seed_caption(last)).format(**numbers, root=_isolated(node_name(step.node)))
     else:
         names = (node_name(step.node), OP_SYMBOLS.get(step.node.op, step.node.op), node_name(step.input))
         node, op, input = (_isolated(name) for name in names)
-        what = html.escape(_step_caption()).format(**numbers, node=node, op=op, input=input)
+        what = html.escape(_step_caption(last)).format(**numbers, node=node, op=op, input=input)
     explanation = explain(step)
-    formulas = "".join(
-        f'<br><bdi dir="ltr" class="autograd-player-formula">{html.escape(formula)}</bdi>'
-        for formula in (explanation.derivative, explanation.update)
+    derivative, chain_rule = (
+        f'<bdi dir="ltr" class="autograd-player-formula">{html.escape(formula)}</bdi>'
+        for formula in (explanation.derivative, explanation.chain_rule)
     )
-    return f'<span class="autograd-player-what">{what}</span>{formulas}'
+    words, values = explanation.note_parts()
+    note = html.escape(words).format(**{key: _isolated(value) for key, value in values.items()})
+    return (
+        f'<span class="autograd-player-what">{what}</span><br>{derivative}'
+        f'<br>{chain_rule} <span class="autograd-player-note">{note}</span>'
+    )
 
 
 def _player_html(root: Value, frames: list[str], format: str, captions: list[str], picture: str) -> str:

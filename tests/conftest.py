@@ -1,10 +1,17 @@
-"""Shared fixtures: PyTorch as an optional oracle."""
+"""Shared fixtures: PyTorch as an optional oracle; English unless a test asks for another language."""
 
 from __future__ import annotations
 
+import os
 from types import ModuleType
 
 import pytest
+
+from autograd.i18n import ENVIRONMENT_VARIABLE
+
+# The tests read English texts wherever they run, whatever the machine's locale; this process's
+# subprocesses (the demo, notebook kernels) inherit it. Tests of the other languages choose them.
+os.environ[ENVIRONMENT_VARIABLE] = "en"
 
 TORCH_MISSING = (
     "PyTorch is not installed, so the oracle tests cannot run: "

@@ -61,7 +61,8 @@ def test_demo_prints_the_lecture_and_writes_every_picture(tmp_path: Path, capsys
     step = ET.parse(tmp_path / "neuron_step.svg").getroot()
     classes = {g.get("class") for g in step.iter("{http://www.w3.org/2000/svg}g")}
     assert {"node highlight changed", "node highlight upstream"} <= classes
-    assert "Step 0 of 9, the seed" in (tmp_path / "backward_player.html").read_text(encoding="utf-8")
+    page = (tmp_path / "backward_player.html").read_text(encoding="utf-8")
+    assert '<span class="autograd-player-what">Step <bdi dir="ltr">0</bdi> of <bdi dir="ltr">9</bdi>, the seed' in page
 
 
 def test_demo_pngs_are_drawn_at_twice_the_screen_resolution_for_slides(tmp_path: Path) -> None:

@@ -31,9 +31,9 @@ def test_the_lecture_neuron_step_reads_as_the_issue_asks() -> None:
     out = x1w1 * 0.5
     steps = list(out.backward_steps())
     into_x1 = next(step for step in steps if step.input is x1)
-    assert explain(into_x1) == Explanation(
-        "∂x1w1/∂x1 = w1 = −3", "x1.grad += ∂x1w1/∂x1 × x1w1.grad = (−3) × 0.5 = −1.5 (was 0)"
-    )
+    explanation = explain(into_x1)
+    assert explanation == Explanation("∂x1w1/∂x1 = w1 = −3", "x1.grad += ∂x1w1/∂x1 × x1w1.grad = (−3) × 0.5 = −1.5", 0)
+    assert explanation.update == "x1.grad += ∂x1w1/∂x1 × x1w1.grad = (−3) × 0.5 = −1.5 (was 0)"
 
 
 def test_a_second_path_says_what_the_gradient_was_and_is() -> None:
