@@ -159,12 +159,13 @@ class Operation:
     numbers to apply it: ``OPERATIONS['tanh'](v)``.
     """
 
-    __slots__ = ("name", "definition", "arity")
+    __slots__ = ("name", "definition", "arity", "_unchecked")
 
     def __init__(self, name: str, definition: Definition, arity: int | None) -> None:
         self.name = name
         self.definition = definition
         self.arity = arity
+        self._unchecked = True
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r}, {self.definition.__name__}, arity={self.arity})"
@@ -180,6 +181,16 @@ class Operation:
             inputs = tuple([x if isinstance(x, Value) else _number(x, self.name) for x in inputs])
             numbers = tuple([x.data if isinstance(x, Value) else x for x in inputs])
         return _apply(self, inputs + params, numbers + params)
+
+    def check_local_grads(self, inputs: tuple[Value | float, ...], local_grads: tuple[float, ...]) -> None:
+        """Refuse a definition that gives the wrong number of local derivatives: one per input.
+
+        An operation with a fixed number of inputs gives the same count every
+        time, so it is checked on its first use only.
+        """
+        if len(local_grads) != (self.arity or len(inputs)):
+            raise ValueError(f"{self.name}: gave {len(local_grads)} local derivatives for {len(inputs)} inputs")
+        self._unchecked = self.arity is None
 
     def parameters(self, given: tuple[Number, ...], named: dict[str, Number]) -> tuple[float, ...]:
         """The parameters of a call, given in order or by name, as floats; defaults fill the rest."""
@@ -250,8 +261,8 @@ def _record(op: Operation, inputs: tuple[Value | float, ...], result: tuple[floa
     Inside `no_grad()` the result is a plain leaf.
     """
     value, local_grads = result
-    if len(local_grads) != (op.arity or len(inputs)):
-        raise ValueError(f"{op.name}: gave {len(local_grads)} local derivatives for {len(inputs)} inputs")
+    if op._unchecked:  # its first use (every use, for a variadic operation)
+        op.check_local_grads(inputs, local_grads)
     out = _new_value(Value)
     out.data = value
     out.grad = 0.0
