@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import random
 from typing import Any
 
+import pytest
+
 from autograd import OPERATIONS, Value
-from autograd.engine import operation
-from autograd.explain import Explanation, explain, format_number, node_name
+from autograd.engine import FLOAT, operation
+from autograd.explain import Explanation, Symbol, derivative_formulas, explain, format_number, node_name
 
 
 def lines(root: Value) -> list[str]:
@@ -74,3 +78,34 @@ def test_an_operation_defined_outside_the_engine_is_explained_too() -> None:
         assert lines(cube(x))[1] == "∂[cube]/∂x = 3·x² = 12; x.grad += ∂[cube]/∂x × [cube].grad = 12 × 1 = 12 (was 0)"
     finally:
         del OPERATIONS["cube"]  # the table is shared with every other test
+
+
+def _as_python(formula: str) -> str:
+    """A written formula back in Python syntax: the test reads what learners read."""
+    for written, python in [("−", "-"), ("·", "*"), ("^", "**"), ("²", "**2"), ("σ(", "sigmoid("), ("√(", "sqrt("),
+                            ("≤", "<="), ("≥", ">="), ("≠", "!=")]:  # fmt: skip
+        formula = formula.replace(written, python)
+    return formula
+
+
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_every_formula_computes_the_number_it_stands_for(name: str) -> None:
+    """The text explain() shows is the definition itself: evaluated, it gives the local derivative."""
+    op = OPERATIONS[name]
+    arity = 5 if op.arity is None else op.arity
+    names = [f"a{i}" for i in range(arity)]
+    params = {"**": [(3.0,), (-1.5,), (0.0,)], "leaky_relu": [(), (0.2,)], "elu": [(), (0.5,)]}.get(name, [()])
+    rng = random.Random(name)
+    functions = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "sin": math.sin, "cos": math.cos,
+                 "tanh": math.tanh, "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "abs": abs, "e": math.e,
+                 "softplus": lambda v: math.log1p(math.exp(v)), "sign": lambda v: float((v > 0) - (v < 0))}  # fmt: skip
+    for parameters in params:
+        formulas = derivative_formulas(op, [Symbol(n) for n in names] + list(parameters))
+        for _ in range(5):
+            xs = [rng.choice([-1, 1]) * rng.uniform(0.1, 2.0) for _ in range(arity)]
+            if name in ("log", "sqrt", "pow", "**"):
+                xs[0] = abs(xs[0])
+            out, local_grads = op.definition(FLOAT, *xs, *parameters)
+            scope = {**functions, **dict(zip(names, xs)), "out": out}
+            evaluated = [eval(_as_python(f), scope) for f in formulas]
+            assert evaluated == pytest.approx(list(local_grads), rel=1e-12), (name, formulas)
