@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -28,3 +30,14 @@ def torch() -> ModuleType:
         pytest.skip(TORCH_MISSING)
     torch.set_default_dtype(torch.float64)
     return torch
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One headless Chromium for a test module, in a 1,024×768 window (a test may resize it)."""
+    from browsing import start_chromium
+
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
+    driver.set_window_size(1024, 768)
+    yield driver
+    driver.quit()

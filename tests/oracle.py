@@ -68,3 +68,25 @@ def assert_same_parameter_grads(ours: Module, theirs: Any) -> None:
     assert sorted(names) == sorted(torch_parameters), "parameter names differ from PyTorch's"
     for name, values in ours.named_parameters():
         assert_same_grads(values, torch_parameters[name], name)
+
+
+def assert_same_forward_and_backward(
+    torch: Any,
+    out: Any,
+    expected: Any,
+    inputs: Any,
+    input_tensor: Any,
+    *,
+    what: str = "input",
+    modules: tuple[Module, Any] | None = None,
+    seed: int = 99,
+) -> None:
+    """The outputs equal; then one weighted sum of them differentiated on both sides, and the
+    inputs' gradients equal, and every parameter's when `modules` (ours, theirs) are given."""
+    assert_same(out, expected, "output")
+    loss, expected_loss = weighted_sum(torch, out, expected, seed=seed)
+    loss.backward()
+    expected_loss.backward()
+    assert_same_grads(inputs, input_tensor, what)
+    if modules is not None:
+        assert_same_parameter_grads(*modules)

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import nbformat
 import pytest
-from browsing import SMALLEST_TEXT, start_chromium
+from browsing import SMALLEST_TEXT
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 from selenium.webdriver.common.action_chains import ActionChains
@@ -100,13 +100,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         server.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    driver.set_window_size(1280, 900)
-    yield driver
-    driver.quit()
-
 
 def notebook(path: Path, cells: list[str]) -> Path:
     book = new_notebook(cells=[new_code_cell(source) for source in cells])
@@ -117,6 +110,7 @@ def notebook(path: Path, cells: list[str]) -> Path:
 
 def open_notebook(browser: Any, lab: Lab, name: str) -> None:
     """Open a notebook in a workspace of its own (no other notebook's tab comes back with it), its kernel idle."""
+    browser.set_window_size(1280, 900)
     browser.get(f"{lab.url}lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?token={lab.token}")
     WebDriverWait(browser, 60).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, '.jp-Notebook-ExecutionIndicator[data-status="idle"]')

@@ -12,12 +12,10 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import start_chromium
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -138,13 +136,6 @@ def test_an_arabic_note_in_a_drawing_starts_on_the_right() -> None:
 
 # ---- the player in Chromium ---------------------------------------------------------------------
 
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    driver.set_window_size(1024, 768)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture(scope="module")

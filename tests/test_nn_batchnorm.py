@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 from oracle import (
     assert_same,
-    assert_same_grads,
-    assert_same_parameter_grads,
+    assert_same_forward_and_backward,
     copy_weights,
     random_values,
     to_tensor,
-    weighted_sum,
 )
 
 from autograd import Value, gradcheck
@@ -28,12 +26,7 @@ def _step(torch: Any, ours: BatchNorm1d, theirs: Any, batch_size: int, seed: int
     batch = random_values((batch_size, ours.num_features), seed=seed)
     batch_tensor = to_tensor(torch, batch)
     out, expected = ours(batch), theirs(batch_tensor)
-    assert_same(out, expected, "output")
-    loss, expected_loss = weighted_sum(torch, out, expected, seed=seed)
-    loss.backward()
-    expected_loss.backward()
-    assert_same_grads(batch, batch_tensor, "input")
-    assert_same_parameter_grads(ours, theirs)
+    assert_same_forward_and_backward(torch, out, expected, batch, batch_tensor, modules=(ours, theirs), seed=seed)
 
 
 @pytest.mark.parametrize(("features", "batch_size", "eps", "momentum"), [

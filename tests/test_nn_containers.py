@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 from oracle import (
     assert_same,
-    assert_same_grads,
-    assert_same_parameter_grads,
+    assert_same_forward_and_backward,
     copy_weights,
     random_values,
     to_tensor,
-    weighted_sum,
 )
 
 from autograd import Value
@@ -41,12 +39,7 @@ def test_a_small_cnn_matches_pytorch(torch: Any) -> None:
     image = random_values((1, 6, 6), seed=3)
     image_tensor = to_tensor(torch, image)
     out, expected = ours(image), theirs(image_tensor)
-    assert_same(out, expected, "output")
-    loss, expected_loss = weighted_sum(torch, out, expected)
-    loss.backward()
-    expected_loss.backward()
-    assert_same_grads(image, image_tensor, "image")
-    assert_same_parameter_grads(ours, theirs)
+    assert_same_forward_and_backward(torch, out, expected, image, image_tensor, what="image", modules=(ours, theirs))
 
 
 def test_parts_are_named_by_kind_and_position() -> None:
@@ -69,11 +62,8 @@ def test_residual_adds_a_path_with_local_derivative_one(torch: Any) -> None:
     assert_same(out, expected, "output")
     assert [v.op for v in out] == ["+"] * 3 and [v.label for v in out] == ["res.out0", "res.out1", "res.out2"]
     assert block.module[0].neurons[2].w[0].label == "res.linear0.neuron2.w0"  # type: ignore[index]
-    loss, expected_loss = weighted_sum(torch, out, expected)
-    loss.backward()
-    expected_loss.backward()
-    assert_same_grads(x, x_tensor, "input")
-    assert_same_parameter_grads(block, _wrap(torch, theirs))  # our names: "module.0.weight", …
+    # our names: "module.0.weight", …
+    assert_same_forward_and_backward(torch, out, expected, x, x_tensor, modules=(block, _wrap(torch, theirs)))
 
 
 def _wrap(torch: Any, inner: Any) -> Any:

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from oracle import (
     assert_same,
-    assert_same_grads,
-    assert_same_parameter_grads,
+    assert_same_forward_and_backward,
     copy_weights,
     random_values,
     to_tensor,
@@ -40,12 +39,7 @@ def test_conv2d_matches_pytorch(torch: Any, cin: int, cout: int, kernel: Any, st
     x_tensor = to_tensor(torch, x)
 
     out, expected = ours(x), theirs(x_tensor)
-    assert_same(out, expected, "output")
-    loss, expected_loss = weighted_sum(torch, out, expected)
-    loss.backward()
-    expected_loss.backward()
-    assert_same_grads(x, x_tensor, "input")
-    assert_same_parameter_grads(ours, theirs)
+    assert_same_forward_and_backward(torch, out, expected, x, x_tensor, modules=(ours, theirs))
 
 
 def test_a_shared_weights_gradient_is_the_sum_over_every_position() -> None:
@@ -87,11 +81,7 @@ def test_pooling_matches_pytorch(torch: Any, pool: type, kernel: Any, stride: An
     x = random_values((2, height, width), seed=3)
     x_tensor = to_tensor(torch, x)
     out, expected = ours(x), theirs(x_tensor)
-    assert_same(out, expected, "output")
-    loss, expected_loss = weighted_sum(torch, out, expected)
-    loss.backward()
-    expected_loss.backward()
-    assert_same_grads(x, x_tensor, "input")
+    assert_same_forward_and_backward(torch, out, expected, x, x_tensor)
 
 
 def test_max_pool_passes_the_gradient_to_exactly_one_input_per_window(torch: Any) -> None:

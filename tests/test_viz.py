@@ -12,13 +12,13 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import graphviz
 import pytest
-from browsing import SMALLEST_TEXT, start_chromium
+from browsing import SMALLEST_TEXT
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -731,14 +731,6 @@ def test_a_backward_pass_too_long_for_one_page_is_refused_with_advice() -> None:
 
 # ---- the player in a real browser ---------------------------------------------------------
 
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One headless Chromium for the module, in a 1,024×768 window."""
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    driver.set_window_size(1024, 768)
-    yield driver
-    driver.quit()
 
 
 VISIBLE = """
