@@ -44,7 +44,9 @@ from numbers import Real
 from typing import Any
 
 Number = float | int
-Definition = Callable[..., tuple[Any, tuple[Any, ...]]]
+Result = tuple[Any, tuple[Any, ...]]
+"""What an operation's definition returns: its value, and its local derivatives (one per input)."""
+Definition = Callable[..., Result]
 
 
 # ---- the primitives an operation is written with --------------------------------------
@@ -291,34 +293,34 @@ def _number(x: object, where: str) -> float:
 
 
 @operation("+", arity=2)
-def add(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+def add(m: Any, x: Any, y: Any) -> Result:
     return x + y, (1.0, 1.0)
 
 
 @operation("-", arity=2)
-def sub(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+def sub(m: Any, x: Any, y: Any) -> Result:
     return x - y, (1.0, -1.0)
 
 
 @operation("*", arity=2)
-def mul(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+def mul(m: Any, x: Any, y: Any) -> Result:
     return x * y, (y, x)
 
 
 @operation("/", arity=2)
-def truediv(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+def truediv(m: Any, x: Any, y: Any) -> Result:
     m.refuse(y == 0, "a non-zero divisor")
     out = x / y
     return out, (1 / y, -out / y)
 
 
 @operation("neg")
-def neg(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def neg(m: Any, x: Any) -> Result:
     return -x, (-1.0,)
 
 
 @operation("**")
-def power(m: Any, x: Any, n: float) -> tuple[Any, tuple[Any, ...]]:
+def power(m: Any, x: Any, n: float) -> Result:
     """x ** n for a number n, which is a parameter: not differentiated."""
     if n < 0:
         m.refuse(x == 0, "a non-zero base for a negative exponent")
@@ -329,7 +331,7 @@ def power(m: Any, x: Any, n: float) -> tuple[Any, tuple[Any, ...]]:
 
 
 @operation("pow", arity=2)
-def power_of_value(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
+def power_of_value(m: Any, x: Any, y: Any) -> Result:
     """x ** y with a Value exponent: needs x > 0, since d/dy is x^y·log(x)."""
     m.refuse(x <= 0, "a positive base when the exponent is a Value")
     out = m.pow(x, y)
@@ -337,76 +339,76 @@ def power_of_value(m: Any, x: Any, y: Any) -> tuple[Any, tuple[Any, ...]]:
 
 
 @operation("exp")
-def exp(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def exp(m: Any, x: Any) -> Result:
     out = m.exp(x)
     return out, (out,)
 
 
 @operation("log")
-def log(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def log(m: Any, x: Any) -> Result:
     """Natural logarithm; needs x > 0."""
     m.refuse(x <= 0, "x > 0")
     return m.log(x), (1 / x,)
 
 
 @operation("sqrt")
-def sqrt(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def sqrt(m: Any, x: Any) -> Result:
     """Square root; needs x >= 0. Its slope at 0 is infinite (0.5·0^(−0.5) = inf)."""
     m.refuse(x < 0, "x >= 0")
     return m.sqrt(x), (0.5 * m.pow(x, -0.5),)
 
 
 @operation("sin")
-def sin(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def sin(m: Any, x: Any) -> Result:
     return m.sin(x), (m.cos(x),)
 
 
 @operation("cos")
-def cos(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def cos(m: Any, x: Any) -> Result:
     return m.cos(x), (-m.sin(x),)
 
 
 @operation("tanh")
-def tanh(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def tanh(m: Any, x: Any) -> Result:
     out = m.tanh(x)
     return out, (1 - out * out,)
 
 
 @operation("sigmoid")
-def sigmoid(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def sigmoid(m: Any, x: Any) -> Result:
     """σ(x) = 1 / (1 + e^−x)."""
     out = m.sigmoid(x)
     return out, (out * (1 - out),)
 
 
 @operation("relu")
-def relu(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def relu(m: Any, x: Any) -> Result:
     return m.where(x <= 0, 0.0, x), (m.where(x > 0, 1.0, 0.0),)  # relu(nan) is nan
 
 
 @operation("leaky_relu")
-def leaky_relu(m: Any, x: Any, slope: float = 0.01) -> tuple[Any, tuple[Any, ...]]:
+def leaky_relu(m: Any, x: Any, slope: float = 0.01) -> Result:
     return m.where(x > 0, x, slope * x), (m.where(x > 0, 1.0, slope),)
 
 
 @operation("elu")
-def elu(m: Any, x: Any, alpha: float = 1.0) -> tuple[Any, tuple[Any, ...]]:
+def elu(m: Any, x: Any, alpha: float = 1.0) -> Result:
     return m.where(x > 0, x, alpha * m.expm1(x)), (m.where(x > 0, 1.0, alpha * m.exp(x)),)
 
 
 @operation("softplus")
-def softplus(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def softplus(m: Any, x: Any) -> Result:
     """log(1 + e^x), a smooth relu."""
     return m.softplus(x), (m.sigmoid(x),)
 
 
 @operation("abs")
-def absolute(m: Any, x: Any) -> tuple[Any, tuple[Any, ...]]:
+def absolute(m: Any, x: Any) -> Result:
     return m.abs(x), (m.sign(x),)
 
 
 @operation("linear", arity=None)
-def fused_linear(m: Any, *numbers: Any) -> tuple[Any, tuple[Any, ...]]:
+def fused_linear(m: Any, *numbers: Any) -> Result:
     """b + Σ wᵢ·xᵢ over inputs laid out as (w₁…wₙ, x₁…xₙ, b): a neuron's weighted sum as one node."""
     n = len(numbers) // 2
     weights, inputs, bias = numbers[:n], numbers[n:-1], numbers[-1]

@@ -411,14 +411,20 @@ def ratio_table(title: str, timings: Timings, unit: Callable[[float], str], base
     return "\n".join(lines)
 
 
+def settle() -> None:
+    """Collect, then freeze what is alive, so that each timed run's gc.collect() does not
+    re-scan what earlier sections left behind (the digits, torch's state) and bill it to the engines."""
+    gc.collect()
+    gc.freeze()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15, help="rounds of (a) and (b); medians over them")
     parser.add_argument("--long", type=int, default=1_000_000, help="operations in the long chain (c)")
     args = parser.parse_args()
 
-    gc.collect()
-    gc.freeze()
+    settle()
     print(f"machine: {machine()}")
     print(f"medians over {args.rounds} interleaved rounds; ratios are micrograd's time over each engine's\n")
 
@@ -429,6 +435,7 @@ def main() -> None:
     print(replay_report(timings, args.rounds) + "\n")
 
     operations = 10_000
+    settle()
     for description, build in [("y = y·1.0001 + 0.0001", chain), ("y = y·a + b, a and b Values", value_chain)]:
         forward, backward = chain_timings(build, operations, args.rounds)
         per_op = Timings(
@@ -441,6 +448,7 @@ def main() -> None:
                   f"backward {backward.median(name) / operations * 1e9:6.0f} ns")  # fmt: skip
         print()
 
+    settle()
     print(f"(e) {operations:,}-operation chains, one operation or a mix: forward + backward per operation")
     print(f"  {'chain':<58} {'micrograd':>10} {'this engine':>12} {'ratio':>7}")
     for name, timings in operation_timings(operations, args.rounds).items():
@@ -448,6 +456,7 @@ def main() -> None:
         print(f"  {name:<58} {theirs:7.0f} ns {ours:9.0f} ns {theirs / ours:6.1f}x")
     print("  (micrograd 0.1.0 has no tanh or exp: they are the lecture's, added to its Value the lecture's way)\n")
 
+    settle()
     print(f"(c) {args.long:,}-operation chain, y = y·1.0001 + 0.0001: forward + backward, once")
     for name, result in long_chain(args.long).items():
         print(f"  {name:<36} {result}")
