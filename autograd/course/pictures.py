@@ -63,11 +63,14 @@ def _largest(difference: float) -> str:
     return "0" if difference == 0 else f"{difference:.4g}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Summary:
     """One line per quantity of a comparison, then its verdict. Shows as HTML in Jupyter."""
 
     comparison: Comparison
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def lines(self) -> list[tuple[str, str, str, str]]:
         shapes = {quantity: array.shape for quantity, array in matrices(self.comparison).items()}
