@@ -122,10 +122,10 @@ def heatmaps(
 
     arrays = {name: np.abs(a) if absolute else np.asarray(a, dtype=float) for name, a in panels.items()}
     largest = max(float(np.abs(a).max()) for a in arrays.values()) or 1.0
-    widths = [a.shape[1] for a in arrays.values()]
-    figure, axes = plt.subplots(
-        1, len(arrays), figsize=(1.1 * sum(widths) + 1.6 * len(arrays), 3.2), layout="constrained", squeeze=False
-    )
+    columns = sum(a.shape[1] for a in arrays.values())
+    rows = max(a.shape[0] for a in arrays.values())
+    size = (0.8 * columns + 0.6 * len(arrays) + 1.2, 0.55 * rows + 1.3)  # about 0.8 inch a cell, room for a colour bar
+    figure, axes = plt.subplots(1, len(arrays), figsize=size, layout="constrained", squeeze=False)
     colormap = plt.get_cmap("Reds" if absolute else "RdBu_r").with_extremes(bad="white")
     for ax, (name, array) in zip(axes[0], arrays.items()):
         scale = largest if shared_scale else float(np.abs(array).max()) or 1.0
