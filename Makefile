@@ -1,5 +1,6 @@
 # Two commands set everything up: `make demo` runs the main job, `make test` the tests.
-# Each creates .venv when missing and installs what it needs itself.
+# Each creates .venv when missing and installs what it needs itself; so do `make notebooks`,
+# which opens the course in JupyterLab, and `make site`, which builds it as a static site.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,13 +10,21 @@ TORCH  ?= yes
 comma  := ,
 TEST_EXTRAS := test$(if $(filter yes,$(TORCH)),$(comma)oracle)
 
-.PHONY: demo test bench lint graphviz browser vendor-viz-js clean
+.PHONY: demo test notebooks site bench lint graphviz browser vendor-viz-js clean
 
 demo: $(VENV)/.installed-demo graphviz
 	$(PY) -m autograd demo
 
 test: $(VENV)/.installed-$(TEST_EXTRAS) graphviz browser
 	$(PY) -m pytest -n 2
+
+# The course in JupyterLab, in your browser, at notebook 1 (Ctrl-C in this terminal stops it).
+notebooks: $(VENV)/.installed-notebooks graphviz
+	cd notebooks && $(abspath $(PY)) -m jupyterlab 01_values_and_graphs.ipynb
+
+# The course as a static site in build/site, from notebooks executed once (reused while unchanged).
+site: $(VENV)/.installed-site graphviz
+	$(PY) -m autograd.course.site
 
 bench: $(VENV)/.installed-test,oracle
 	$(PY) benchmarks/run.py
@@ -47,4 +56,4 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 	touch $@
 
 clean:
-	rm -rf $(VENV) autograd-demo .pytest_cache .hypothesis
+	rm -rf $(VENV) autograd-demo build .pytest_cache .hypothesis

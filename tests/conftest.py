@@ -1,7 +1,9 @@
-"""Shared fixtures: PyTorch as an optional oracle."""
+"""Shared fixtures: PyTorch as an optional oracle, and the id of the test run."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from types import ModuleType
 
 import pytest
@@ -21,3 +23,9 @@ def torch() -> ModuleType:
         pytest.skip(TORCH_MISSING)
     torch.set_default_dtype(torch.float64)
     return torch
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """This test run's id, the same in every pytest-xdist worker: notebooks execute once per run."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
