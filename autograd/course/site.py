@@ -72,9 +72,10 @@ def execute(notebook: Path, cache: Path = EXECUTED, run: str | None = None, time
         book = nbformat.read(notebook, as_version=4)
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as scratch:
-            NotebookClient(
+            client = NotebookClient(
                 book, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": scratch}}
-            ).execute()
+            )
+            client.execute(stderr=subprocess.DEVNULL)  # the kernel's own log; what cells print is in the outputs
         book.metadata[METADATA_KEY] = {"fingerprint": key, "run": run, "seconds": time.perf_counter() - started}
         partial = target.with_suffix(".partial")
         nbformat.write(book, partial)
