@@ -181,3 +181,23 @@ def test_a_solution_stays_hidden_in_jupyterlab_until_opened(browser: Any, lab: L
     solution[0].find_element(By.TAG_NAME, "summary").click()
     WebDriverWait(browser, 10).until(lambda _: answer.is_displayed())
     assert "prediction = 2 * (3 * 3 - 10) * 3" in answer.text
+
+
+def test_a_slider_redraws_its_picture_in_jupyterlab(browser: Any, lab: Lab) -> None:
+    cell = (
+        "from autograd.course import explore\n\n\ndef show(w=2.0):\n    return f'w is {w:.1f}'\n\n\n"
+        "explore(show, w=(0.0, 5.0, 0.5))"
+    )
+    notebook(lab.folder / "slider.ipynb", [cell])
+    open_notebook(browser, lab, "slider.ipynb")
+    first_cell = (By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputArea-prompt")
+    WebDriverWait(browser, 30).until(expected_conditions.element_to_be_clickable(first_cell)).click()
+    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+
+    handle = WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".widget-slider .ui-slider-handle, .widget-slider .noUi-handle")
+    )[0]
+    WebDriverWait(browser, 10).until(lambda d: "w is 2.0" in d.find_element(By.CSS_SELECTOR, ".jp-OutputArea").text)
+    handle.click()
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+    WebDriverWait(browser, 10).until(lambda d: "w is 2.5" in d.find_element(By.CSS_SELECTOR, ".jp-OutputArea").text)
