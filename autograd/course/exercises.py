@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.engine import Operation, Value, no_grad
+from autograd.engine import Value, linear, no_grad
 from autograd.gradcheck import gradcheck
 
 # ---- words ---------------------------------------------------------------------------
@@ -280,16 +280,22 @@ def _value_at(function: Callable[[Value], Value], x: float) -> float:
         return function(Value(x)).data
 
 
-def _slope(function: Callable[[Value], Value], derivative: Callable[[float], Any]) -> Operation:
-    """An operation computing `function` with the learner's `derivative` as its local derivative.
+def _with_your_slope(
+    function: Callable[[Value], Value], derivative: Callable[[float], Any]
+) -> Callable[[Value], Value]:
+    """`function` with the learner's `derivative` as its local derivative, for `gradcheck` to judge.
 
-    Not registered: it exists only for this check.
+    At each x it is the tangent line with the learner's slope, ``f(x) + slope·(v − x)``, as one
+    `linear` node: its value is f's, its derivative the learner's. Finite differences step to
+    other x, where the value is f's again, so they measure f's true slope.
     """
 
-    def definition(m: Any, x: float) -> tuple[float, Any]:
-        return _value_at(function, x), derivative(x)
+    def yours(v: Value) -> Value:
+        x = v.data
+        slope = float(derivative(x))
+        return linear([slope], [v], _value_at(function, x) - slope * x)
 
-    return Operation("your derivative", definition, 1)
+    return yours
 
 
 def check_derivative(
@@ -301,9 +307,9 @@ def check_derivative(
     """Let `gradcheck` judge the learner's `derivative` of `function`, at a few points.
 
     `derivative` takes a float and returns a float (written with `math`);
-    `function` takes a Value, e.g. ``lambda x: x.softplus()``. The check makes
-    an operation whose local derivative is the learner's and compares
-    ``backward()`` through it with finite differences of `function`.
+    `function` takes a Value, e.g. ``lambda x: x.softplus()``. The check gives
+    `function` the learner's derivative as its local derivative and lets
+    `gradcheck` compare ``backward()`` through it with finite differences.
     """
     yours = []
     for x in points:
@@ -318,8 +324,7 @@ def check_derivative(
         if not _is_number(slope):
             return Feedback("wrong", _not_a_number().format(name=f"derivative({x})", answer=repr(slope)))
         yours.append(float(slope))
-    operation = _slope(function, derivative)
-    results = [gradcheck(lambda v: operation(v), [x]) for x in points]
+    results = [gradcheck(_with_your_slope(function, derivative), [x]) for x in points]
     if all(results):
         return Feedback("right", _derivative_right().format(points=", ".join(_format(x) for x in points)))
     numeric = [result.numeric[0] for result in results]
