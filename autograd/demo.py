@@ -162,7 +162,7 @@ def smallest_example() -> None:
     _table(
         _headers()["values"],
         [
-            ("dloss/dw", _number(row.engine), _number(row.formula), comparison.lines[row.quantity])
+            ("dloss/dw", _number(row.engine), _number(row.formula), str(comparison.lines[row.quantity]))
             for row in comparison.rows
         ],
     )
@@ -196,7 +196,10 @@ def logistic_regression() -> None:
     formula = lecture.logistic_regression_formulas(x, y, w, b)
     comparison = lecture.compare("", engine, formula, lecture.LOGISTIC_REGRESSION_LINES)
     print(f"  {words['backward']}")
-    _table(_headers()["values"], [(q, _numbers(engine[q]), _numbers(formula[q]), comparison.lines[q]) for q in formula])
+    _table(
+        _headers()["values"],
+        [(q, _numbers(engine[q]), _numbers(formula[q]), str(comparison.lines[q])) for q in formula],
+    )
     _verdict(comparison)
 
 
@@ -210,7 +213,7 @@ def two_layer() -> None:
     _table(
         _headers()["summary"],
         [
-            (q, str(engine[q].shape), _number(largest) if largest else "0", comparison.lines[q])
+            (q, str(engine[q].shape), _number(largest) if largest else "0", str(comparison.lines[q]))
             for q, largest in comparison.max_differences().items()
         ],
     )

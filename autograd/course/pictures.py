@@ -75,7 +75,7 @@ class Summary:
     def lines(self) -> list[tuple[str, str, str, str]]:
         shapes = {quantity: array.shape for quantity, array in matrices(self.comparison).items()}
         return [
-            (quantity, str(shapes[quantity]), _largest(largest), self.comparison.lines[quantity])
+            (quantity, str(shapes[quantity]), _largest(largest), str(self.comparison.lines[quantity]))
             for quantity, largest in self.comparison.max_differences().items()
         ]
 
@@ -83,7 +83,7 @@ class Summary:
         table = [_summary_header(), *self.lines()]
         widths = [max(len(cells[i]) for cells in table) for i in range(4)]
         rows = ["   ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() for cells in table]
-        return "\n".join([self.comparison.title, "", *rows, "", self.comparison.verdict()])
+        return "\n".join([str(self.comparison.title), "", *rows, "", self.comparison.verdict()])
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(cell)}</th>" for cell in _summary_header())
@@ -92,7 +92,7 @@ class Summary:
             for cells in self.lines()
         )
         return (
-            f"<div><p><strong>{html.escape(self.comparison.title)}</strong></p>"
+            f"<div><p><strong>{html.escape(str(self.comparison.title))}</strong></p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
             f"<p><strong>{html.escape(self.comparison.verdict())}</strong></p>"
             f"<p><em>{html.escape(_full_table())}</em></p></div>"
