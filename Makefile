@@ -19,8 +19,9 @@ test: $(VENV)/.installed-$(TEST_EXTRAS) graphviz browser
 	$(PY) -m pytest -n 2
 
 # The course in JupyterLab, in your browser, at notebook 1 (Ctrl-C in this terminal stops it).
+# JupyterLab refuses to run as root unless told: containers and CI machines often are root.
 notebooks: $(VENV)/.installed-notebooks graphviz
-	cd notebooks && $(abspath $(PY)) -m jupyterlab 01_values_and_graphs.ipynb
+	cd notebooks && $(abspath $(PY)) -m jupyterlab 01_values_and_graphs.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The course as a static site in build/site, from notebooks executed once (reused while unchanged).
 site: $(VENV)/.installed-site graphviz
