@@ -1,5 +1,6 @@
 # Two commands set everything up: `make demo` runs the main job, `make test` the tests.
-# Each creates .venv when missing and installs what it needs itself.
+# Each creates .venv when missing and installs what it needs itself; so do `make notebooks`,
+# which opens the course in JupyterLab, and `make site`, which builds it as a static site.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,13 +15,22 @@ TEST_EXTRAS := test$(if $(filter yes,$(TORCH)),$(comma)oracle)
 CATALOGS := $(wildcard autograd/locale/*/LC_MESSAGES/autograd.po)
 VERSION  := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-.PHONY: demo test bench lint graphviz browser fonts catalogs vendor-viz-js clean
+.PHONY: demo test notebooks site bench lint graphviz browser fonts catalogs vendor-viz-js clean
 
 demo: $(VENV)/.installed-demo graphviz fonts
 	$(PY) -m autograd demo
 
 test: $(VENV)/.installed-$(TEST_EXTRAS) graphviz browser fonts
 	$(PY) -m pytest -n 2
+
+# The course in JupyterLab, in your browser, at notebook 1 (Ctrl-C in this terminal stops it).
+# JupyterLab refuses to run as root unless told: containers and CI machines often are root.
+notebooks: $(VENV)/.installed-notebooks graphviz
+	cd notebooks && $(abspath $(PY)) -m jupyterlab 01_values_and_graphs.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The course as a static site in build/site, from notebooks executed once (reused while unchanged).
+site: $(VENV)/.installed-site graphviz
+	$(PY) -m autograd.course.site
 
 bench: $(VENV)/.installed-test,oracle
 	$(PY) benchmarks/run.py
@@ -68,4 +78,4 @@ $(VENV)/.installed-%: pyproject.toml hatch_build.py $(CATALOGS) | $(PY)
 	touch $@
 
 clean:
-	rm -rf $(VENV) autograd-demo .pytest_cache .hypothesis
+	rm -rf $(VENV) autograd-demo build .pytest_cache .hypothesis

@@ -1,10 +1,13 @@
 """The demo behind ``make demo``: the whole project in under a minute, in a terminal.
 
-It prints the lecture's smallest example and two of its derivations checked
-against the engine, draws the classic tanh neuron and one step of its backward
-pass, saves a backward player page, trains an MLP on two moons, and lists the
-files it wrote. Every file appears whole or not at all (written to a temporary
-file, then renamed), so a full disk or Ctrl-C leaves nothing cut off behind.
+It prints the source texts' smallest example and two of the lecture's
+derivations, forward values first (small enough to check by hand), then the
+gradients, engine against formula, in short tables of four significant digits;
+walks the classic tanh neuron's backward pass step by step, draws it and one
+highlighted step, saves a backward player page; trains an MLP on two moons;
+and ends with one line per file written, saying what it is and how to open it.
+Every file appears whole or not at all (written to a temporary file, then
+renamed), so a full disk or Ctrl-C leaves nothing cut off behind.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 from autograd import lecture
+from autograd.course.pictures import matrices
 from autograd.data import Standardizer, make_moons, train_val_split
 from autograd.engine import Value
 from autograd.explain import explain
@@ -50,8 +55,89 @@ def lecture_neuron() -> Value:
     return o
 
 
+# ---- words ---------------------------------------------------------------------------
+# Every sentence the demo prints is here, ready for gettext; numbers and formulas go in with
+# str.format after translation.
+
+
+def _(text: str) -> str:
+    """Translate `text`: the hook for gettext (every sentence is English for now)."""
+    return text
+
+
+def _words() -> dict[str, str]:
+    return {
+        "smallest": _("1. The smallest example (the shorter overview article runs it in PyTorch)"),
+        "logistic": _("2. Logistic regression, one example (Andrew Ng's lecture)"),
+        "two_layer": _("3. The two-layer network, vectorised over m = 5 examples (the same lecture)"),
+        "neuron": _("4. The backward pass of a tanh neuron, one step at a time"),
+        "training": _("5. Training an MLP on two moons"),
+        "written": _("Written to {folder}:"),
+        "forward": _("forward:"),
+        "backward": _("backward, the engine against the lecture's formula:"),
+        "step": _("step {index} of {last}: {explanation}"),
+        "epochs": _("{epochs} epochs; best epoch {best}: validation loss {loss}, validation accuracy {accuracy}"),
+        "dot_instead": _("The drawings were saved as DOT text instead; the player draws in the browser."),
+        "steps": _("Step 0 is the seed; each later step sends a gradient back along one arrow."),
+        "drawn_step": _(
+            "neuron_step.png shows the graph at step {step}, highlighted; backward_player.html plays them all."
+        ),
+        "neuron.svg": _(
+            "the tanh neuron after backward(), each value with its data and grad: open it in a web browser"
+        ),
+        "neuron.png": _("the same drawing, as a picture: open it in any image viewer"),
+        "neuron.dot": _("the tanh neuron after backward(), as Graphviz DOT text: install Graphviz to draw it"),
+        "neuron_step.svg": _(
+            "the neuron at step {step} of its backward pass, that step highlighted: open it in a web browser"
+        ),
+        "neuron_step.png": _("the same step, as a picture: open it in any image viewer"),
+        "neuron_step.dot": _("the neuron at step {step}, highlighted, as Graphviz DOT text"),
+        "backward_player.html": _("the whole backward pass, step by step: open it in a web browser, press → or play"),
+        "loss_curve.png": _("loss and accuracy per epoch, training and validation: open it in any image viewer"),
+        "decision_boundary.png": _(
+            "the trained model's two classes over the plane, the points on top: any image viewer"
+        ),
+    }
+
+
+def _headers() -> dict[str, tuple[str, ...]]:
+    return {
+        "values": (_("gradient"), _("engine"), _("formula"), _("the lecture's line")),
+        "summary": (_("gradient"), _("shape"), _("largest |engine − formula|"), _("the lecture's line")),
+    }
+
+
+# ---- printing ---------------------------------------------------------------------------
+
+HIGHLIGHTED_STEP = 4
+"""The step `neuron_step` draws: the sum passing its gradient on to x1w1, halfway back."""
+
+
 def _heading(text: str) -> None:
     print(f"\n{text}\n{'─' * len(text)}")
+
+
+def _number(x: float) -> str:
+    """Four significant digits and a true minus sign, as the notebooks write numbers."""
+    return f"{x + 0.0:.4g}".replace("-", "−")
+
+
+def _numbers(array: Any) -> str:
+    """A gradient's entries, four significant digits each: one number, or a flat list of them."""
+    values = [_number(float(x)) for x in array.ravel()]
+    return values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell."""
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  " + "   ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _verdict(comparison: lecture.Comparison) -> None:
+    print(f"  {comparison.verdict()}")
 
 
 def _render(drawing: Drawing, path: Path, written: list[Path]) -> None:
@@ -63,31 +149,103 @@ def _render(drawing: Drawing, path: Path, written: list[Path]) -> None:
         written.append(drawing.write(path.with_suffix(".dot")))
 
 
+def smallest_example() -> None:
+    """The source texts' (w·x − 10)²: the forward values, then dloss/dw both ways."""
+    words = _words()
+    _heading(words["smallest"])
+    w, x = 2.0, 3.0
+    residual = w * x - 10
+    print(f"  {words['forward']} w = 2, x = 3")
+    print(f"    w·x − 10 = {_number(residual)}, loss = (w·x − 10)² = {_number(residual**2)}")
+    comparison = lecture.seed_example(w, x)
+    print(f"  {words['backward']}")
+    _table(
+        _headers()["values"],
+        [
+            ("dloss/dw", _number(row.engine), _number(row.formula), str(comparison.lines[row.quantity]))
+            for row in comparison.rows
+        ],
+    )
+    _verdict(comparison)
+
+
+def logistic_regression() -> None:
+    """Notebook 3's neuron, round numbers: the forward values, then da, dz, dw, db both ways."""
+    import numpy as np
+
+    words = _words()
+    _heading(words["logistic"])
+    x = np.array([[1.5], [0.5], [-1.0]])
+    w = np.array([[0.4], [-0.6], [0.2]])
+    b, y = np.array([[0.1]]), np.array([[1.0]])
+    inputs = [Value(float(v)) for v in x[:, 0]]
+    weights = [Value(float(v)) for v in w[:, 0]]
+    bias = Value(float(b[0, 0]))
+    z = sum((xi * wi for xi, wi in zip(inputs, weights)), bias)
+    a = z.sigmoid()
+    loss = -(a.log())  # y = 1: L(a, y) = −log(a)
+    loss.backward()
+    print(f"  {words['forward']} x = (1.5, 0.5, −1), w = (0.4, −0.6, 0.2), b = 0.1, y = 1")
+    print(f"    z = wᵀx + b = {_number(z.data)}, a = σ(z) = {_number(a.data)}, L = −log(a) = {_number(loss.data)}")
+    engine = {
+        "da": np.array([[a.grad]]),
+        "dz": np.array([[z.grad]]),
+        "dw": np.array([[wi.grad] for wi in weights]),
+        "db": np.array([[bias.grad]]),
+    }
+    formula = lecture.logistic_regression_formulas(x, y, w, b)
+    comparison = lecture.compare("", engine, formula, lecture.LOGISTIC_REGRESSION_LINES)
+    print(f"  {words['backward']}")
+    _table(
+        _headers()["values"],
+        [(q, _numbers(engine[q]), _numbers(formula[q]), str(comparison.lines[q])) for q in formula],
+    )
+    _verdict(comparison)
+
+
+def two_layer() -> None:
+    """The lecture's vectorised two-layer network (tanh): the cost, then one line per gradient."""
+    words = _words()
+    _heading(words["two_layer"])
+    comparison = lecture.two_layer(hidden="tanh")
+    engine = matrices(comparison)
+    print(f"  {words['backward']}")
+    _table(
+        _headers()["summary"],
+        [
+            (q, str(engine[q].shape), _number(largest) if largest else "0", str(comparison.lines[q]))
+            for q, largest in comparison.max_differences().items()
+        ],
+    )
+    _verdict(comparison)
+
+
 def show_lecture() -> None:
-    """Print the seed example and the lecture's derivations, engine against formula."""
-    _heading("1. The smallest example (seed 004)")
-    print(lecture.seed_example())
-    _heading("2. Logistic regression, one example")
-    print(lecture.logistic_regression())
-    _heading("3. The two-layer network, vectorised over m examples")
-    print(lecture.two_layer(hidden="tanh"))
+    """Print the smallest example and the lecture's derivations: forward values, then engine against formula."""
+    smallest_example()
+    logistic_regression()
+    two_layer()
 
 
-def draw_neuron(out: Path, written: list[Path], highlighted_step: int = 4) -> None:
-    """The lecture neuron after backward, its backward pass stopped at one step, and a player page."""
-    _heading("4. The backward pass, drawn")
+def draw_neuron(out: Path, written: list[Path], highlighted_step: int = HIGHLIGHTED_STEP) -> None:
+    """The lecture neuron after backward, its backward pass step by step with one step drawn, and a player page."""
+    words = _words()
+    _heading(words["neuron"])
     neuron = lecture_neuron()
+    n = neuron.parents[0]
+    print(f"  {words['forward']} x1 = 2, w1 = −3, x2 = 0, w2 = 1, b = 6.881")
+    print(f"    n = x1·w1 + x2·w2 + b = {_number(n.data)}, o = tanh(n) = {_number(neuron.data)}")
     neuron.backward()
     _render(draw_dot(neuron, DRAWING), out / "neuron", written)
 
     neuron.zero_grad()
     steps = neuron.backward_steps()
     for step in steps:
-        print(f"step {step.index} of {step.total - 1}: {explain(step)}")  # step 0 is the seed, o.grad = 1
+        print("  " + words["step"].format(index=step.index, last=step.total - 1, explanation=explain(step)))
         if step.index == highlighted_step:
-            break
-    _render(draw_dot(neuron, DRAWING, highlight=step), out / "neuron_step", written)  # gradients known so far
-    steps.close()
+            _render(draw_dot(neuron, DRAWING, highlight=step), out / "neuron_step", written)  # gradients known so far
+    print("  " + words["steps"])
+    print("  " + words["drawn_step"].format(step=highlighted_step))
 
     neuron.zero_grad()
     player = backward_player(neuron, DRAWING)  # without dot, the page draws in the browser
@@ -101,7 +259,7 @@ def train_moons(out: Path, written: list[Path], epochs: int) -> None:
     matplotlib.use("Agg")  # files only: no window
     import matplotlib.pyplot as plt
 
-    _heading("5. Training an MLP on two moons")
+    _heading(_words()["training"])
     X, y = make_moons(200, noise=0.15, seed=0)
     X_train, X_val, y_train, y_val = train_val_split(X, y, val_fraction=0.25, seed=0)
     scaler = Standardizer.fit(X_train)
@@ -113,10 +271,13 @@ def train_moons(out: Path, written: list[Path], epochs: int) -> None:
         epochs=epochs, batch_size=16, validation=(X_val, y_val), patience=15, seed=0,
     )  # fmt: skip
     best = history.best_epoch if history.best_epoch is not None else len(history) - 1
-    print(
-        f"{len(history)} epochs; best epoch {best + 1}: validation loss {history.val_loss[best]:.3f}, "
-        f"validation accuracy {history.val_accuracy[best]:.0%}"
+    summary = _words()["epochs"].format(
+        epochs=len(history),
+        best=best + 1,
+        loss=f"{history.val_loss[best]:.3f}",
+        accuracy=f"{history.val_accuracy[best]:.0%}",
     )
+    print(f"  {summary}")
     for name, draw in [
         ("loss_curve.png", history.plot),
         ("decision_boundary.png", lambda: plot_decision_boundary(model, X_train, y_train)),
@@ -136,9 +297,16 @@ def run(out: str | os.PathLike[str] = "autograd-demo", epochs: int = 60) -> list
     show_lecture()
     draw_neuron(folder, written)
     if any(path.suffix == ".dot" for path in written):
-        print(f"\n{INSTALL_GRAPHVIZ}\nThe drawings were saved as DOT text instead; the player draws in the browser.")
+        print(f"\n{INSTALL_GRAPHVIZ}\n{_words()['dot_instead']}")
     train_moons(folder, written, epochs)
-    _heading("Written")
-    for path in written:
-        print(f"  {path}")
+    _list_written(folder, written)
     return written
+
+
+def _list_written(folder: Path, written: list[Path]) -> None:
+    """One line per file: its name, what it is and how to open it."""
+    words = _words()
+    _heading(words["written"].format(folder=folder))
+    width = max(len(path.name) for path in written)
+    for path in written:
+        print(f"  {path.name.ljust(width)}   {words[path.name].format(step=HIGHLIGHTED_STEP)}")

@@ -42,6 +42,7 @@ matplotlib (and tqdm for the progress bar) are imported only when used.
 
 from __future__ import annotations
 
+import html
 import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -264,10 +265,54 @@ class _Replayed:
         return loss, accuracy(self.outputs(X_array).tolist(), list(y), threshold)
 
 
-def _progress_bar(epochs: int, show: bool) -> AbstractContextManager[tqdm[Any] | None]:
-    """tqdm's text progress bar (it needs no widgets in a notebook), closed when the ``with`` block ends.
+def in_jupyter_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (a notebook), not in a terminal or a script."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in shell.config
 
-    None instead when not shown, or without tqdm.
+
+def _notebook_bar(epochs: int) -> tqdm[Any]:
+    """tqdm drawn in the cell's output as an HTML progress bar, updated in place.
+
+    It writes nothing to stderr, which Jupyter paints red, and needs no widgets:
+    the bar saved with the notebook is the last one drawn, so a page made from
+    the notebook shows how training ended.
+    """
+    import io
+
+    from IPython.display import display
+    from tqdm import tqdm
+
+    class NotebookBar(tqdm):  # type: ignore[type-arg]
+        handle: Any = None
+
+        def display(self, msg: str | None = None, pos: int | None = None) -> None:
+            words = {**self.format_dict, "bar_format": "{n_fmt}/{total_fmt} {unit}s, {elapsed}{postfix}"}
+            meter = self.format_meter(**words)
+            page = (
+                f'<div class="autograd-progress"><progress value="{self.n}" max="{self.total}" '
+                f'style="vertical-align:middle"></progress> <code>{html.escape(meter)}</code></div>'
+            )
+            bundle = {"text/plain": str(self), "text/html": page}
+            if self.handle is None:
+                self.handle = display(bundle, raw=True, display_id=True)
+            else:
+                self.handle.update(bundle, raw=True)
+
+    return NotebookBar(total=epochs, unit="epoch", file=io.StringIO(), mininterval=0.2)
+
+
+def _progress_bar(epochs: int, show: bool) -> AbstractContextManager[tqdm[Any] | None]:
+    """A progress bar that fits its place, closed when the ``with`` block ends.
+
+    In Jupyter, a bar in the cell's output (`_notebook_bar`); in a terminal,
+    tqdm's one line redrawn in place; written to a file or a pipe (``| tee``),
+    none at all, rather than every redraw on one long line. None instead when
+    not shown, or without tqdm.
     """
     if not show:
         return nullcontext()
@@ -275,7 +320,9 @@ def _progress_bar(epochs: int, show: bool) -> AbstractContextManager[tqdm[Any] |
         from tqdm import tqdm
     except ImportError:
         return nullcontext()
-    return tqdm(total=epochs, unit="epoch")
+    if in_jupyter_kernel():
+        return _notebook_bar(epochs)
+    return tqdm(total=epochs, unit="epoch", disable=None, dynamic_ncols=True)  # disable=None: off unless a terminal
 
 
 def fit(
@@ -309,7 +356,8 @@ def fit(
       ``lambda m: l2_penalty(m, 1e-4)``; the recorded loss leaves it out.
     - `lr_schedule(epoch)`: the learning rate for each epoch (counted from 0).
     - `threshold`: for one-output models, see the module's docstring.
-    - `progress`: show a tqdm progress bar, if tqdm is installed.
+    - `progress`: show a progress bar, if tqdm is installed: in a notebook's output, or on a terminal's
+      line (none when the output goes to a file or a pipe).
     - `replay`: trace the model and the loss on one example, and replay every
       batch with numpy (see the module's docstring): the same history, faster.
 

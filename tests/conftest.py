@@ -1,9 +1,11 @@
-"""Shared fixtures: PyTorch as an optional oracle; English unless a test asks for another language."""
+"""Shared fixtures: PyTorch as an optional oracle, English unless a test asks for another language,
+a browser, and the id of the test run."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+import uuid
 from types import ModuleType
 from typing import Any
 
@@ -41,3 +43,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     driver.set_window_size(1024, 768)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """This test run's id, the same in every pytest-xdist worker: notebooks execute once per run."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -46,16 +47,15 @@ def test_lecture_neuron_has_the_lectures_gradients() -> None:
 def test_demo_prints_the_lecture_and_writes_every_picture(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     written = run(tmp_path, epochs=3)
     printed = capsys.readouterr().out
-    assert "dloss/dw" in printed and "-24" in printed
-    for quantity in ("da", "dz", "dW1", "db1", "dW2", "db2"):
-        assert f"\n{quantity}" in printed
+    assert "dloss/dw   −24      −24" in printed
+    for quantity in ("da", "dz", "dw", "db", "dW1", "db1", "dW2", "db2"):
+        assert f"\n  {quantity} " in printed
     assert printed.count("the engine reproduces the lecture") == 3
-    assert "step 4 of 9: ∂(x1w1 + x2w2)/∂x1w1 = 1" in printed
+    assert "step 4 of 9: ∂(x1w1 + x2w2)/∂x1w1 = 1" in printed and "step 9 of 9" in printed
     assert "epochs; best epoch" in printed
 
     assert [path.name for path in written] == WRITTEN
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(WRITTEN)  # nothing else: no .gv, no temporary file
-    assert printed.rstrip().endswith(str(written[-1]))
     for path in written:
         assert path.parent == tmp_path and whole(path)
     step = ET.parse(tmp_path / "neuron_step.svg").getroot()
@@ -63,6 +63,23 @@ def test_demo_prints_the_lecture_and_writes_every_picture(tmp_path: Path, capsys
     assert {"node highlight changed", "node highlight upstream"} <= classes
     page = (tmp_path / "backward_player.html").read_text(encoding="utf-8")
     assert '<span class="autograd-player-what">Step <bdi dir="ltr">0</bdi> of <bdi dir="ltr">9</bdi>, the seed' in page
+
+
+def test_demo_output_is_short_forward_first_four_digits_and_says_what_each_file_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written = run(tmp_path, epochs=3)
+    printed = capsys.readouterr().out
+    assert len(printed.splitlines()) < 70
+    assert not re.search(r"\d\.\d{5,}", printed), "numbers are written to four significant digits"
+    sections = {section.lstrip()[:2]: section for section in printed.split("\n\n")}
+    for number, gradients in (("1.", "backward"), ("2.", "backward"), ("4.", "step 0")):  # values to check by hand
+        assert sections[number].index("forward:") < sections[number].index(gradients)
+    assert "z = wᵀx + b = 0.2, a = σ(z) = 0.5498, L = −log(a) = 0.5981" in printed
+    listing = printed.rstrip().split("\n\n")[-1].splitlines()[2:]
+    assert [line.split()[0] for line in listing] == [path.name for path in written]
+    assert all("open it in" in line or "viewer" in line for line in listing)
+    assert re.search(r"backward_player.html +the whole backward pass, step by step: open it in a web browser", printed)
 
 
 def test_demo_pngs_are_drawn_at_twice_the_screen_resolution_for_slides(tmp_path: Path) -> None:

@@ -158,3 +158,40 @@ def test_a_notebook_reopened_without_trust_shows_the_graph_and_every_step_as_tex
     assert "Step 6 of 9: x1w1 sends its gradient back through × to x1." in text
     assert "x1.grad += ∂x1w1/∂x1 × x1w1.grad = (−3) × 0.5 = −1.5 (was 0)" in text
     assert browser.execute_script(SMALLEST_TEXT, output) >= 10
+
+
+def test_a_solution_stays_hidden_in_jupyterlab_until_opened(browser: Any, lab: Lab) -> None:
+    course = nbformat.read(Path(__file__).parent.parent / "notebooks" / "01_values_and_graphs.ipynb", as_version=4)
+    exercise = next(index for index, cell in enumerate(course.cells) if "exercise" in cell.metadata.get("tags", []))
+    course.cells = course.cells[exercise - 1 : exercise + 2]  # the question, the exercise and its solution
+    nbformat.write(course, lab.folder / "exercise.ipynb")
+    open_notebook(browser, lab, "exercise.ipynb")
+
+    solution = WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-RenderedMarkdown details")
+    )
+    answer = solution[0].find_element(By.TAG_NAME, "pre")
+    assert not answer.is_displayed()
+    solution[0].find_element(By.TAG_NAME, "summary").click()
+    WebDriverWait(browser, 10).until(lambda _: answer.is_displayed())
+    assert "prediction = 2 * (3 * 3 - 10) * 3" in answer.text
+
+
+def test_a_slider_redraws_its_picture_in_jupyterlab(browser: Any, lab: Lab) -> None:
+    cell = (
+        "from autograd.course import explore\n\n\ndef show(w=2.0):\n    return f'w is {w:.1f}'\n\n\n"
+        "explore(show, w=(0.0, 5.0, 0.5))"
+    )
+    notebook(lab.folder / "slider.ipynb", [cell])
+    open_notebook(browser, lab, "slider.ipynb")
+    first_cell = (By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputArea-prompt")
+    WebDriverWait(browser, 30).until(expected_conditions.element_to_be_clickable(first_cell)).click()
+    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+
+    handle = WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".widget-slider .ui-slider-handle, .widget-slider .noUi-handle")
+    )[0]
+    WebDriverWait(browser, 10).until(lambda d: "w is 2.0" in d.find_element(By.CSS_SELECTOR, ".jp-OutputArea").text)
+    handle.click()
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+    WebDriverWait(browser, 10).until(lambda d: "w is 2.5" in d.find_element(By.CSS_SELECTOR, ".jp-OutputArea").text)

@@ -123,10 +123,8 @@ def test_ctrl_c_during_training_leaves_no_traceback(tmp_path: Path) -> None:
         for line in demo.stdout:
             if line.startswith("5. Training"):
                 break
-        time.sleep(1.0)  # well into the first epochs, progress bar showing
+        time.sleep(1.0)  # well into the first epochs
         demo.send_signal(signal.SIGINT)
         _, error = demo.communicate(timeout=60)
     assert demo.returncode == 130
-    assert "Traceback" not in error
-    assert error.splitlines()[-1] == "python -m autograd: interrupted"
-    assert "epoch" in error.splitlines()[-2]  # the progress bar was closed on its own line
+    assert error == "python -m autograd: interrupted\n"  # into a pipe: no progress bar, no traceback

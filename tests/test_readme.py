@@ -1,4 +1,5 @@
-"""The README's promises: two commands set everything up, and CI runs exactly the test command."""
+"""The README's promises: two commands set everything up (a third opens the course), and CI runs exactly the test
+command."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ def quick_start_commands() -> list[str]:
     return [line.strip() for line in section.splitlines() if line.startswith("    ") and line.strip()]
 
 
-def test_quick_start_is_exactly_two_commands() -> None:
-    assert quick_start_commands() == ["make demo", "make test"]
+def test_quick_start_is_the_two_commands_then_the_course() -> None:
+    assert quick_start_commands() == ["make demo", "make test", "make notebooks"]
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
@@ -193,12 +195,37 @@ def test_numpy_arrays_train_exactly_like_lists() -> None:
     assert from_arrays == from_lists
 
 
-def test_the_progress_bar_shows_with_tqdm(capsys: pytest.CaptureFixture[str]) -> None:
-    _fit_moons(_moons_model(), epochs=3, progress=True)
-    assert "3/3" in capsys.readouterr().err
+class Terminal(io.StringIO):
+    """What tqdm writes to when stderr is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
 
 
-def test_the_progress_bar_is_closed_when_training_is_interrupted(capsys: pytest.CaptureFixture[str]) -> None:
+@contextmanager
+def terminal() -> Iterator[Terminal]:
+    """sys.stderr as a terminal, inside the test (pytest's own capture replaces it between phases)."""
+    screen, stderr = Terminal(), sys.stderr
+    sys.stderr = screen
+    try:
+        yield screen
+    finally:
+        sys.stderr = stderr
+
+
+def test_on_a_terminal_the_progress_bar_is_one_line_redrawn() -> None:
+    with terminal() as screen:
+        _fit_moons(_moons_model(), epochs=3, progress=True)
+    written = screen.getvalue()
+    assert "3/3" in written and written.count("\n") == 1 and written.endswith("\n")
+
+
+def test_into_a_pipe_or_a_file_no_progress_bar_is_written(capsys: pytest.CaptureFixture[str]) -> None:
+    _fit_moons(_moons_model(), epochs=3, progress=True)  # pytest's capture is no terminal, like `| tee`
+    assert capsys.readouterr() == ("", "")
+
+
+def test_the_progress_bar_is_closed_when_training_is_interrupted() -> None:
     batches = 0
 
     def interrupted_in_epoch_3(outputs: list[Value], targets: list[float]) -> Value:
@@ -209,10 +236,11 @@ def test_the_progress_bar_is_closed_when_training_is_interrupted(capsys: pytest.
         return binary_cross_entropy_with_logits(outputs, targets)
 
     model = _moons_model()
-    try:
-        fit(model, X, Y, interrupted_in_epoch_3, Adam(model.parameters()), epochs=10)
-    except KeyboardInterrupt:  # read while the exception is live: a bar left open is only closed when it dies
-        last_state = capsys.readouterr().err.split("\r")[-1]  # tqdm redraws its line after a carriage return
+    with terminal() as screen:
+        try:
+            fit(model, X, Y, interrupted_in_epoch_3, Adam(model.parameters()), epochs=10)
+        except KeyboardInterrupt:  # read while the exception is live: a bar left open is only closed when it dies
+            last_state = screen.getvalue().split("\r")[-1]  # tqdm redraws its line after a carriage return
     assert " 2/10 " in last_state and last_state.endswith("\n")  # two epochs done, and the line ended
 
 

@@ -1,0 +1,86 @@
+"""The course as a static site, read in headless Chromium: every picture there, the players playing,
+the solutions hidden until opened, and nothing loaded from the network."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browsing import start_chromium
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from autograd.course.site import build, notebooks
+
+pytest.importorskip("myst_nb", reason="the site is built with MyST-NB: pip install -e '.[site]'")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, run_id: str) -> Path:
+    """The site, built from this test run's executed notebooks (shared with the notebook tests)."""
+    return build(tmp_path_factory.mktemp("course") / "site", run=run_id).parent
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
+    driver.set_window_size(1300, 900)
+    yield driver
+    driver.quit()
+
+
+def requested(browser: Any) -> set[str]:
+    """Every address the pages asked for since the last call, but data: and the browser's own."""
+    messages = [json.loads(entry["message"])["message"] for entry in browser.get_log("performance")]
+    addresses = {m["params"]["request"]["url"] for m in messages if m["method"] == "Network.requestWillBeSent"}
+    return {address for address in addresses if not address.startswith(("chrome:", "data:", "blob:"))}
+
+
+def test_every_notebook_has_a_page_and_the_index_links_them_all(site: Path, browser: Any) -> None:
+    browser.get((site / "index.html").as_uri())
+    links = {link.get_attribute("href") for link in browser.find_elements(By.CSS_SELECTOR, ".toctree-wrapper a")}
+    pages = {(site / "notebooks" / f"{notebook.stem}.html").as_uri() for notebook in notebooks()}
+    assert pages <= links
+
+
+def test_a_page_loads_nothing_from_the_network_and_its_player_plays(site: Path, browser: Any) -> None:
+    browser.get_log("performance")
+    browser.get((site / "notebooks" / "02_backward_step_by_step.html").as_uri())
+    player = browser.find_element(By.CSS_SELECTOR, ".autograd-player")
+    browser.execute_script("arguments[0].scrollIntoView()", player)
+    caption = player.find_element(By.CSS_SELECTOR, ".autograd-player-caption")
+    assert caption.text == "Before the backward pass: every gradient is 0."
+    player.find_element(By.CSS_SELECTOR, '[data-action="next"]').click()
+    WebDriverWait(browser, 10).until(lambda _: "the seed" in caption.text)
+    player.find_element(By.CSS_SELECTOR, '[data-action="next"]').click()
+    WebDriverWait(browser, 10).until(lambda _: caption.text.startswith("Step 1 of 9: o sends its gradient"))
+    assert all(address.startswith("file://") for address in requested(browser))
+
+
+def test_the_matrix_lessons_show_their_pictures(site: Path, browser: Any) -> None:
+    for page, pictures in (("04_two_layer_network", 4), ("05_l_layer_algorithm", 5)):
+        browser.get((site / "notebooks" / f"{page}.html").as_uri())
+        images = browser.find_elements(By.CSS_SELECTOR, ".cell_output img")
+        assert len(images) >= pictures, page
+        assert all(browser.execute_script("return arguments[0].naturalWidth", image) > 0 for image in images)
+
+
+def test_solutions_are_hidden_until_opened(site: Path, browser: Any) -> None:
+    browser.get((site / "notebooks" / "01_values_and_graphs.html").as_uri())
+    solution = browser.find_element(By.CSS_SELECTOR, "details")
+    answer = solution.find_element(By.CSS_SELECTOR, "pre")
+    assert solution.find_element(By.TAG_NAME, "summary").text == "Solution"
+    assert not answer.is_displayed()
+    browser.execute_script("arguments[0].scrollIntoView()", solution)
+    solution.find_element(By.TAG_NAME, "summary").click()
+    assert answer.is_displayed() and "prediction = 2 * (3 * 3 - 10) * 3" in answer.text
+
+
+def test_an_exercise_shows_it_waits_and_a_slider_cell_says_what_to_do(site: Path, browser: Any) -> None:
+    browser.get((site / "notebooks" / "01_values_and_graphs.html").as_uri())
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "Not answered yet." in text
+    assert "change the default in the def line" in text
