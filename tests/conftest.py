@@ -4,8 +4,8 @@ a browser, and the id of the test run."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 import uuid
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
