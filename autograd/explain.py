@@ -32,8 +32,8 @@ __all__ = ["SYMBOL", "Explanation", "Symbol", "derivative_formulas", "explain", 
 
 
 def format_number(x: float) -> str:
-    """A number for reading: four significant digits and a true minus sign."""
-    return f"{x:.4g}".replace("-", "−")
+    """A number for reading: four significant digits and a true minus sign (and no −0)."""
+    return f"{x + 0.0:.4g}".replace("-", "−")  # −0.0 + 0.0 is 0.0
 
 
 def node_name(v: Value) -> str:

@@ -109,3 +109,7 @@ def test_every_formula_computes_the_number_it_stands_for(name: str) -> None:
             scope = {**functions, **dict(zip(names, xs)), "out": out}
             evaluated = [eval(_as_python(f), scope) for f in formulas]
             assert evaluated == pytest.approx(list(local_grads), rel=1e-12), (name, formulas)
+
+
+def test_negative_zero_reads_as_zero() -> None:
+    assert format_number(-0.0) == "0" and format_number(-1e-300 * 1e-300) == "0"
