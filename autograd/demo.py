@@ -291,6 +291,8 @@ def train_moons(out: Path, written: list[Path], epochs: int) -> None:
 
 def run(out: str | os.PathLike[str] = "autograd-demo", epochs: int = 60) -> list[Path]:
     """Run the demo, writing its pictures into `out`; returns the files written."""
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"run: epochs must be a whole number >= 1, got epochs = {epochs!r}")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

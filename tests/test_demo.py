@@ -134,3 +134,12 @@ run({str(tmp_path)!r}, epochs=1)
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == ["neuron.svg"]  # the PNG after it is bigger than 60 kB: not written at all
     assert all(whole(tmp_path / name) for name in left)
+
+
+@pytest.mark.parametrize("epochs", [0, -3, 2.5])
+def test_run_refuses_a_number_of_epochs_before_anything_runs(
+    epochs: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ValueError, match="epochs must be a whole number >= 1"):
+        run(tmp_path / "out", epochs=epochs)  # type: ignore[arg-type]
+    assert capsys.readouterr().out == "" and not (tmp_path / "out").exists()
