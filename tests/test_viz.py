@@ -1031,3 +1031,15 @@ def test_the_readme_shows_a_highlighted_step() -> None:
     (picture,) = re.findall(r"!\[[^]]*\]\((docs/[^)]+)\)", readme.split("highlight=step")[1])[:1]
     svg = ET.parse(root / picture).getroot()
     assert groups(svg, "changed") and groups(svg, "upstream") and highlighted_edge(svg) is not None
+
+
+def test_the_graph_of_a_derivative_draws() -> None:
+    from autograd import grad
+
+    x = Value(0.5, label="x")
+    (dy,) = grad(x.tanh(), [x], create_graph=True)  # 1 − tanh(x)·tanh(x), a graph of its own
+    dy.label = "dy/dx"
+    svg = rendered(draw_dot(dy))
+    shown = [text for g in groups(svg, "node") for text in texts(g)]
+    assert "tanh" in shown and "×" in shown and "−" in shown
+    assert "x" in shown and "dy/dx" in shown
