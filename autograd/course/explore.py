@@ -20,7 +20,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from autograd.course.exercises import _
+from autograd.i18n import _
 from autograd.train import in_jupyter_kernel
 
 # ---- words ---------------------------------------------------------------------------
