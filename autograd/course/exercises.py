@@ -29,7 +29,7 @@ from typing import Any
 
 from autograd.engine import Value, linear, no_grad
 from autograd.gradcheck import gradcheck
-from autograd.i18n import _, ngettext
+from autograd.i18n import _, direction, ngettext
 
 # ---- words ---------------------------------------------------------------------------
 # Every sentence a learner reads from a checker is here, translated when it is made (see
@@ -176,9 +176,10 @@ class Feedback:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
         colour = _COLOURS[self.verdict]
+        side = "right" if direction() == "rtl" else "left"  # the bar stands where the verdict starts
         box = (
             f'<div dir="auto" class="autograd-feedback autograd-feedback-{self.verdict}" '
-            f'style="border-left:4px solid {colour}; padding:0.4em 0.8em; margin:0.3em 0">'
+            f'style="border-{side}:4px solid {colour}; padding:0.4em 0.8em; margin:0.3em 0">'
             f'<strong style="color:{colour}">{_SYMBOLS[self.verdict]} {html.escape(_verdict_words()[self.verdict])}'
             f"</strong> {html.escape(self.message)}</div>"
         )
