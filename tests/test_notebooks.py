@@ -198,6 +198,7 @@ def glossary_rows(markdown: str) -> dict[str, tuple[str, str]]:
     """The rows of a three-column table (English | Arabic | Russian), by their English term."""
     rows = {}
     markdown = re.sub(r'<code dir="ltr">(.*?)</code>', lambda m: f"`{html.unescape(m.group(1))}`", markdown)
+    markdown = re.sub(r'</?bdi[^>]*>', "", markdown)  # an Arabic table's left-to-right cells
     for line in markdown.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
         if line.startswith("| ") and len(cells) == 3 and cells[0] not in ("English", "---"):
