@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograd.i18n import _, using_language
+
 ROOT = Path(__file__).resolve().parents[2]
 """The repository this package is installed from (``pip install -e``): where the notebooks and pages are."""
 
@@ -102,8 +104,6 @@ def execute(notebook: Path, cache: Path = EXECUTED, run: str | None = None, time
 
 def _words(language: str) -> dict[str, str]:
     """The site's own words in `language`: its title and who made it (Sphinx translates the rest)."""
-    from autograd.i18n import _, using_language
-
     with using_language(language):
         return {"html_title": _("backpropagation you can watch"), "author": _("the scalar-autograd authors")}
 
