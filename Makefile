@@ -23,10 +23,21 @@ demo: $(VENV)/.installed-demo graphviz fonts
 test: $(VENV)/.installed-$(TEST_EXTRAS) graphviz browser fonts
 	$(PY) -m pytest -n 2
 
-# The course in JupyterLab, in your browser, at notebook 1 (Ctrl-C in this terminal stops it).
+# The course in JupyterLab, in your browser, at notebook 1 (Ctrl-C in this terminal stops it);
+# `make notebooks lang=ar` (or ru) opens the Arabic (Russian) notebooks, in notebooks/ar (ru).
 # JupyterLab refuses to run as root unless told: containers and CI machines often are root.
+# JupyterLab's own menus and dialogs follow: its language pack, set as the default in .venv's overrides.json.
+lang ?= en
+LAB_LOCALE_en := default
+LAB_LOCALE_ar := ar_SA
+LAB_LOCALE_ru := ru_RU
+LAB_SETTINGS  := $(VENV)/share/jupyter/lab/settings
 notebooks: $(VENV)/.installed-notebooks graphviz
-	cd notebooks && $(abspath $(PY)) -m jupyterlab 01_values_and_graphs.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
+	@case "$(lang)" in en|ar|ru) ;; *) echo "lang=$(lang): the notebooks are in en, ar or ru"; exit 2;; esac
+	@mkdir -p $(LAB_SETTINGS)
+	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "$(LAB_LOCALE_$(lang))"}}' > $(LAB_SETTINGS)/overrides.json
+	cd notebooks && $(abspath $(PY)) -m jupyterlab $(if $(filter en,$(lang)),,$(lang)/)01_values_and_graphs.ipynb \
+	    $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The course as a static site in build/site, from notebooks executed once (reused while unchanged).
 site: $(VENV)/.installed-site graphviz

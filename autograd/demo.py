@@ -22,6 +22,7 @@ from autograd.course.pictures import matrices
 from autograd.data import Standardizer, make_moons, train_val_split
 from autograd.engine import Value
 from autograd.explain import explain
+from autograd.i18n import _, direction, ngettext
 from autograd.nn import MLP, binary_cross_entropy_with_logits
 from autograd.optim import Adam
 from autograd.train import fit, plot_decision_boundary
@@ -56,13 +57,8 @@ def lecture_neuron() -> Value:
 
 
 # ---- words ---------------------------------------------------------------------------
-# Every sentence the demo prints is here, ready for gettext; numbers and formulas go in with
-# str.format after translation.
-
-
-def _(text: str) -> str:
-    """Translate `text`: the hook for gettext (every sentence is English for now)."""
-    return text
+# Every sentence the demo prints is here, translated when it is printed (see autograd.i18n);
+# numbers and formulas go in with str.format after translation.
 
 
 def _words() -> dict[str, str]:
@@ -75,9 +71,11 @@ def _words() -> dict[str, str]:
         "written": _("Written to {folder}:"),
         "forward": _("forward:"),
         "backward": _("backward, the engine against the lecture's formula:"),
-        "step": _("step {index} of {last}: {explanation}"),
-        "epochs": _("{epochs} epochs; best epoch {best}: validation loss {loss}, validation accuracy {accuracy}"),
-        "dot_instead": _("The drawings were saved as DOT text instead; the player draws in the browser."),
+        "step": _("step {index} of {last}:"),
+        "dot_instead": _(
+            "Graphviz's dot program is not on PATH, so the drawings were saved as DOT text instead; "
+            "the player draws in the browser. To draw them, install Graphviz:"
+        ),
         "steps": _("Step 0 is the seed; each later step sends a gradient back along one arrow."),
         "drawn_step": _(
             "neuron_step.png shows the graph at step {step}, highlighted; backward_player.html plays them all."
@@ -100,11 +98,24 @@ def _words() -> dict[str, str]:
     }
 
 
+def _epochs(epochs: int) -> str:
+    return ngettext(
+        "{epochs} epoch; best epoch {best}: validation loss {loss}, validation accuracy {accuracy}",
+        "{epochs} epochs; best epoch {best}: validation loss {loss}, validation accuracy {accuracy}",
+        epochs,
+    )
+
+
 def _headers() -> dict[str, tuple[str, ...]]:
     return {
         "values": (_("gradient"), _("engine"), _("formula"), _("the lecture's line")),
         "summary": (_("gradient"), _("shape"), _("largest |engine − formula|"), _("the lecture's line")),
     }
+
+
+def _columns() -> str:
+    # translators: said before a table instead of its header row, in a right-to-left language
+    return _("The columns, from left to right: {names}.")
 
 
 # ---- printing ---------------------------------------------------------------------------
@@ -115,6 +126,20 @@ HIGHLIGHTED_STEP = 4
 
 def _heading(text: str) -> None:
     print(f"\n{text}\n{'─' * len(text)}")
+
+
+def _say(words: str, *formulas: str) -> None:
+    """Words followed by formulas: on one line left to right; right to left, each formula on a line of its own.
+
+    Many terminals lay out a line without the Unicode bidirectional algorithm, and those that apply it
+    reorder a formula that shares a line with right-to-left words: on its own line it keeps its order.
+    """
+    if direction() == "rtl":
+        print(f"  {words}")
+        for formula in formulas:
+            print(f"    {formula}")
+    else:
+        print("  " + " ".join([words, *formulas]))
 
 
 def _number(x: float) -> str:
@@ -129,8 +154,13 @@ def _numbers(array: Any) -> str:
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """Columns padded to their widest cell."""
+    """Columns padded to their widest cell. Right to left, the header row is a sentence before the table:
+    padded words would line up with the columns only in a terminal that lays them out left to right."""
     table = [header, *rows]
+    if direction() == "rtl":
+        # translators: what separates the items of a list ("gradient, engine, formula")
+        print("  " + _columns().format(names=_(", ").join(header)))
+        table = rows
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  " + "   ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
@@ -155,7 +185,7 @@ def smallest_example() -> None:
     _heading(words["smallest"])
     w, x = 2.0, 3.0
     residual = w * x - 10
-    print(f"  {words['forward']} w = 2, x = 3")
+    _say(words["forward"], "w = 2, x = 3")
     print(f"    w·x − 10 = {_number(residual)}, loss = (w·x − 10)² = {_number(residual**2)}")
     comparison = lecture.seed_example(w, x)
     print(f"  {words['backward']}")
@@ -185,7 +215,7 @@ def logistic_regression() -> None:
     a = z.sigmoid()
     loss = -(a.log())  # y = 1: L(a, y) = −log(a)
     loss.backward()
-    print(f"  {words['forward']} x = (1.5, 0.5, −1), w = (0.4, −0.6, 0.2), b = 0.1, y = 1")
+    _say(words["forward"], "x = (1.5, 0.5, −1), w = (0.4, −0.6, 0.2), b = 0.1, y = 1")
     print(f"    z = wᵀx + b = {_number(z.data)}, a = σ(z) = {_number(a.data)}, L = −log(a) = {_number(loss.data)}")
     engine = {
         "da": np.array([[a.grad]]),
@@ -233,7 +263,7 @@ def draw_neuron(out: Path, written: list[Path], highlighted_step: int = HIGHLIGH
     _heading(words["neuron"])
     neuron = lecture_neuron()
     n = neuron.parents[0]
-    print(f"  {words['forward']} x1 = 2, w1 = −3, x2 = 0, w2 = 1, b = 6.881")
+    _say(words["forward"], "x1 = 2, w1 = −3, x2 = 0, w2 = 1, b = 6.881")
     print(f"    n = x1·w1 + x2·w2 + b = {_number(n.data)}, o = tanh(n) = {_number(neuron.data)}")
     neuron.backward()
     _render(draw_dot(neuron, DRAWING), out / "neuron", written)
@@ -241,7 +271,12 @@ def draw_neuron(out: Path, written: list[Path], highlighted_step: int = HIGHLIGH
     neuron.zero_grad()
     steps = neuron.backward_steps()
     for step in steps:
-        print("  " + words["step"].format(index=step.index, last=step.total - 1, explanation=explain(step)))
+        explanation = explain(step)
+        words_of_step = words["step"].format(index=step.index, last=step.total - 1)
+        if direction() == "rtl":  # a formula's own line may end in words: "(was 0)"
+            _say(words_of_step, explanation.derivative, explanation.update)
+        else:
+            _say(words_of_step, str(explanation))
         if step.index == highlighted_step:
             _render(draw_dot(neuron, DRAWING, highlight=step), out / "neuron_step", written)  # gradients known so far
     print("  " + words["steps"])
@@ -271,7 +306,7 @@ def train_moons(out: Path, written: list[Path], epochs: int) -> None:
         epochs=epochs, batch_size=16, validation=(X_val, y_val), patience=15, seed=0,
     )  # fmt: skip
     best = history.best_epoch if history.best_epoch is not None else len(history) - 1
-    summary = _words()["epochs"].format(
+    summary = _epochs(len(history)).format(
         epochs=len(history),
         best=best + 1,
         loss=f"{history.val_loss[best]:.3f}",
@@ -299,7 +334,8 @@ def run(out: str | os.PathLike[str] = "autograd-demo", epochs: int = 60) -> list
     show_lecture()
     draw_neuron(folder, written)
     if any(path.suffix == ".dot" for path in written):
-        print(f"\n{INSTALL_GRAPHVIZ}\n{_words()['dot_instead']}")
+        commands = [line for line in INSTALL_GRAPHVIZ.splitlines() if line.startswith("  ")]
+        print("\n" + "\n".join([_words()["dot_instead"], *commands]))
     train_moons(folder, written, epochs)
     _list_written(folder, written)
     return written
@@ -311,4 +347,8 @@ def _list_written(folder: Path, written: list[Path]) -> None:
     _heading(words["written"].format(folder=folder))
     width = max(len(path.name) for path in written)
     for path in written:
-        print(f"  {path.name.ljust(width)}   {words[path.name].format(step=HIGHLIGHTED_STEP)}")
+        what = words[path.name].format(step=HIGHLIGHTED_STEP)
+        if direction() == "rtl":  # the name on a line of its own, left to right, as the formulas
+            print(f"  {path.name}\n      {what}")
+        else:
+            print(f"  {path.name.ljust(width)}   {what}")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from autograd.engine import Number, Value, no_grad, topological_order
+from autograd.i18n import _
 
 Function = Callable[..., Value | Number]
 
@@ -58,15 +59,18 @@ class GradcheckResult:
         return self.passed
 
     def __str__(self) -> str:
-        verdict = "passed" if self.passed else "FAILED"
         if not self.analytic:
-            return f"gradcheck {verdict}: no inputs"
+            return _("gradcheck passed: no inputs") if self.passed else _("gradcheck FAILED: no inputs")
         i = self.worst_input
-        return (
-            f"gradcheck {verdict}: worst mismatch at input {i}: "
-            f"analytic {self.analytic[i]!r}, numeric {self.numeric[i]!r}, "
-            f"|difference| {self.worst_error:.3g}"
-        )
+        words = (
+            _("gradcheck passed: worst mismatch at input {input}: analytic {analytic}, numeric {numeric}, "
+              "|difference| {difference}")
+            if self.passed
+            else _("gradcheck FAILED: worst mismatch at input {input}: analytic {analytic}, numeric {numeric}, "
+                   "|difference| {difference}")
+        )  # fmt: skip
+        analytic, numeric = repr(self.analytic[i]), repr(self.numeric[i])
+        return words.format(input=i, analytic=analytic, numeric=numeric, difference=f"{self.worst_error:.3g}")
 
 
 def gradcheck(

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd.engine import Value, no_grad
+from autograd.i18n import _, ngettext
 from autograd.optim import Optimizer
 
 if TYPE_CHECKING:
@@ -104,19 +105,19 @@ class History:
         """
         import matplotlib.pyplot as plt
 
-        _, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        _figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
         epochs = range(1, len(self) + 1)
         panels = (
-            (loss_ax, "loss", self.train_loss, self.val_loss),
-            (accuracy_ax, "accuracy", self.train_accuracy, self.val_accuracy),
+            (loss_ax, _("loss"), self.train_loss, self.val_loss),
+            (accuracy_ax, _("accuracy"), self.train_accuracy, self.val_accuracy),
         )
         for ax, title, train, validation in panels:
-            ax.plot(epochs, train, label="training")
+            ax.plot(epochs, train, label=_("training"))
             if validation:
-                ax.plot(epochs, validation, label="validation")
+                ax.plot(epochs, validation, label=_("validation"))
             if self.best_epoch is not None:
-                ax.axvline(self.best_epoch + 1, color="grey", linestyle=":", label="best epoch")
-            ax.set(title=title, xlabel="epoch")
+                ax.axvline(self.best_epoch + 1, color="grey", linestyle=":", label=_("best epoch"))
+            ax.set(title=title, xlabel=_("epoch"))
             ax.legend()
         return loss_ax, accuracy_ax
 
@@ -291,7 +292,13 @@ def _notebook_bar(epochs: int) -> tqdm[Any]:
         handle: Any = None
 
         def display(self, msg: str | None = None, pos: int | None = None) -> None:
-            words = {**self.format_dict, "bar_format": "{n_fmt}/{total_fmt} {unit}s, {elapsed}{postfix}"}
+            # translators: a notebook's progress bar: "12/60 epochs, 00:03, loss=0.31, …"
+            meter = ngettext(
+                "{n_fmt}/{total_fmt} epoch, {elapsed}{postfix}",
+                "{n_fmt}/{total_fmt} epochs, {elapsed}{postfix}",
+                epochs,
+            )
+            words = {**self.format_dict, "bar_format": meter}
             meter = self.format_meter(**words)
             page = (
                 f'<div class="autograd-progress"><progress value="{self.n}" max="{self.total}" '
@@ -303,7 +310,7 @@ def _notebook_bar(epochs: int) -> tqdm[Any]:
             else:
                 self.handle.update(bundle, raw=True)
 
-    return NotebookBar(total=epochs, unit="epoch", file=io.StringIO(), mininterval=0.2)
+    return NotebookBar(total=epochs, unit=_("epoch"), file=io.StringIO(), mininterval=0.2)
 
 
 def _progress_bar(epochs: int, show: bool) -> AbstractContextManager[tqdm[Any] | None]:
@@ -322,7 +329,8 @@ def _progress_bar(epochs: int, show: bool) -> AbstractContextManager[tqdm[Any] |
         return nullcontext()
     if in_jupyter_kernel():
         return _notebook_bar(epochs)
-    return tqdm(total=epochs, unit="epoch", disable=None, dynamic_ncols=True)  # disable=None: off unless a terminal
+    # disable=None: off unless a terminal
+    return tqdm(total=epochs, unit=_("epoch"), disable=None, dynamic_ncols=True)
 
 
 def fit(
@@ -410,7 +418,7 @@ def fit(
                 epoch_outputs += outputs
             history.train_loss.append(loss_sum / len(X))
             history.train_accuracy.append(accuracy(epoch_outputs, [y[i] for i in order], threshold))
-            summary = {"loss": history.train_loss[-1], "accuracy": history.train_accuracy[-1]}
+            summary = {_("loss"): history.train_loss[-1], _("accuracy"): history.train_accuracy[-1]}
 
             if validation is not None:
                 if replayed is not None:
@@ -419,7 +427,8 @@ def fit(
                     val_loss, val_accuracy = evaluate(model, *validation, loss_fn, threshold)
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(val_accuracy)
-                summary |= {"val_loss": val_loss, "val_accuracy": val_accuracy}
+                # translators: the progress bar's names of the validation loss and accuracy
+                summary |= {_("val_loss"): val_loss, _("val_accuracy"): val_accuracy}
                 if history.best_epoch is None or val_loss < history.val_loss[history.best_epoch]:
                     history.best_epoch = epoch
                     best_parameters = [p.data for p in parameters]
@@ -475,10 +484,10 @@ def plot_decision_boundary(
         regions = [[predicted_class(model([a, b]), cut) for a in xs.tolist()] for b in ys.tolist()]
     colors = _class_colors(n_classes)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(5, 5), layout="constrained")
     ax.contourf(xs, ys, regions, levels=np.arange(n_classes + 1) - 0.5, colors=colors, alpha=0.3)
     ax.scatter(first, second, c=[colors[k] for k in labels], edgecolors="black", linewidths=0.5)
-    ax.set(xlabel="x1", ylabel="x2", title="decision boundary")
+    ax.set(xlabel="x1", ylabel="x2", title=_("decision boundary"))
     return ax
 
 

@@ -11,6 +11,7 @@ from autograd import Value, grad
 from autograd.course import Feedback, check_derivative, check_matrix, check_number, explore, quiz
 from autograd.course.exercises import METADATA_KEY, VERDICTS
 from autograd.course.pictures import heatmaps, matrices, summary
+from autograd.i18n import using_language
 from autograd.lecture import two_layer
 
 
@@ -26,6 +27,25 @@ def test_feedback_shows_its_verdict_in_a_box_a_line_and_the_metadata() -> None:
     assert bool(Feedback("right")) and not Feedback("partly") and not Feedback("unanswered")
     with pytest.raises(ValueError, match="verdict must be one of"):
         Feedback("maybe")
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "bar"),
+    [
+        ("ar", ["✗ ليس بعد.", "المقدار صحيح لكن الإشارة لا", "مشتقتك"], "border-right"),
+        ("ru", ["✗ Пока нет.", "Величина верна, а знак нет", "ваша производная"], "border-left"),
+    ],
+)  # fmt: skip
+def test_feedback_speaks_the_language_of_the_moment_with_its_bar_where_the_words_start(
+    language: str, words: list[str], bar: str
+) -> None:
+    with using_language(language):
+        data, _ = check_derivative(lambda x: -1 / (1 + math.exp(-x)), softplus)._repr_mimebundle_()
+        one_differs = str(check_matrix([[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 4.0]]))
+    for word in words:
+        assert word in data["text/plain"] and word in data["text/html"]
+    assert bar in data["text/html"]
+    assert {"ar": "يختلف عنصر واحد من 4", "ru": "отличается 1 из 4"}[language] in one_differs
 
 
 def test_feedback_escapes_what_it_quotes() -> None:
@@ -83,7 +103,7 @@ def test_a_matrix_is_checked_shape_first_then_entry_by_entry() -> None:
         "shape": (np.ones((3, 3)), "has shape (3, 3); it should have shape (2, 3)"),
         "factor": (5 * dW, "Every entry of dW1 is 5 times the right one"),
         "sign": (-dW, "the sign is not"),
-        "entry": (dW + np.array([[0, 0, 0], [0, 0, 1]]), "2 of 6 differ, the first at [1, 2]"[5:]),
+        "entry": (dW + np.array([[0, 0, 0], [0, 0, 1]]), "1 of 6 differs, at [1, 2]"),
         "words": ("dW", "should be a matrix of numbers"),
     }
     expected = {"flat": np.array([[1.0], [2.0]])}

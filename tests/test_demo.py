@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from autograd.__main__ import main
 from autograd.demo import lecture_neuron, run
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -143,3 +144,41 @@ def test_run_refuses_a_number_of_epochs_before_anything_runs(
     with pytest.raises(ValueError, match="epochs must be a whole number >= 1"):
         run(tmp_path / "out", epochs=epochs)  # type: ignore[arg-type]
     assert capsys.readouterr().out == "" and not (tmp_path / "out").exists()
+
+
+# ---- in Arabic and in Russian ------------------------------------------------------------------
+
+SCRIPTS = {"ar": "[\u0600-\u06ff]", "ru": "[а-яё]"}
+"""A letter of each language's script."""
+
+NOT_ENGLISH = {
+    "formulas": {"A1", "A2", "L", "W2", "X", "Y", "Z1", "a", "axis", "b", "da", "db", "db1", "db2", "dloss", "dw",
+                 "dW1", "dW2", "dz", "dZ1", "dZ2", "e", "g1", "keepdims", "log", "loss", "m", "n", "o", "sum", "True",
+                 "w", "x", "y", "z"},
+    "labels and operations": {"b", "tanh", "w1", "w2", "x1", "x1w1", "x2", "x2w2"},
+    "file names": {"backward_player", "decision_boundary", "html", "loss_curve", "neuron", "neuron_step", "png", "svg"},
+    "code and names": {"MLP", "PyTorch", "backward", "data", "grad"},
+}  # fmt: skip
+"""The words in Latin letters that the demo prints in every language: none of them is English prose."""
+
+
+@pytest.mark.parametrize("language", ["ar", "ru"])
+def test_the_demo_speaks_the_language_with_no_english_sentence(
+    language: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["demo", "--lang", language, "--out", str(tmp_path), "--epochs", "3"])  # python -m autograd demo --lang …
+    printed = capsys.readouterr().out.replace(str(tmp_path), "/…")  # the folder's name is the test's
+    allowed = set().union(*NOT_ENGLISH.values())
+    for line in printed.splitlines():
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", line))
+        assert words <= allowed, f"{sorted(words - allowed)} in {line!r}"
+    prose = [line for line in printed.splitlines() if re.search(SCRIPTS[language], line, re.IGNORECASE)]
+    assert len(prose) >= 20, "too few lines in the language's own letters"
+    if language == "ar":  # a terminal without bidi keeps a formula readable only on a line of its own
+        for line in prose:
+            assert not (re.match(rf"\s*{SCRIPTS['ar']}", line) and re.search(r" = |\+=", line)), line
+        assert "  الأعمدة من اليسار إلى اليمين: التدرج، المحرك، المعادلة، سطر المحاضرة." in printed
+        assert "  الخطوة 6 من 9:\n    ∂x1w1/∂x1 = w1 = −3\n    x1.grad += " in printed
+    else:
+        assert "  шаг 6 из 9: ∂x1w1/∂x1 = w1 = −3; x1.grad += " in printed
+        assert re.search(r"\n  \d эпох[аи]?; лучшая эпоха \d: потеря на проверке", printed)

@@ -1,5 +1,9 @@
 """Every notebook runs top to bottom as committed, writes nothing to stderr, and its exercises check themselves.
 
+The translated notebooks (``notebooks/ar``, ``notebooks/ru``: 1 to 3 and the quiz) are held to the same, and
+to more: their code is the English notebook's (but for a first cell that sets the language, and the comments,
+which are translated), their text and outputs have no English sentence, and each carries the glossary.
+
 An exercise is a code cell tagged ``exercise`` whose answer is the placeholder
 ``...`` (one paragraph of the cell holds it). The markdown cell after it, tagged
 ``solution``, hides in a ``<details>`` block two code blocks: the answer, then
@@ -13,7 +17,10 @@ each notebook runs once per test run.
 
 from __future__ import annotations
 
+import html
+import io
 import re
+import tokenize
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +29,28 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
+from autograd import OPERATIONS
 from autograd.course.exercises import METADATA_KEY
-from autograd.course.site import execute, notebooks
+from autograd.course.site import NOTEBOOKS as FOLDER
+from autograd.course.site import TRANSLATIONS, execute, notebooks, translated_notebooks
 
 NOTEBOOKS = notebooks()
-SOLUTION = re.compile(r"\A<details><summary>[^<]+</summary>\n.*\n</details>\Z", re.S)
+TRANSLATED = translated_notebooks()
+EVERY_NOTEBOOK = NOTEBOOKS + TRANSLATED
+SOLUTION = re.compile(r'\A<details(?: dir="rtl" lang="ar")?><summary>[^<]+</summary>\n.*\n</details>\Z', re.S)
 CODE_BLOCK = re.compile(r"```python\n(.*?)\n```", re.S)
+
+
+def name(path: Path) -> str:
+    """A notebook's name for a test's id: ``01_values_and_graphs.ipynb``, ``ar/01_values_and_graphs.ipynb``."""
+    return path.relative_to(FOLDER).as_posix()
 
 
 def test_the_learners_path_is_all_there() -> None:
     assert len(NOTEBOOKS) == 15, [n.name for n in NOTEBOOKS]
+    core = ["01_values_and_graphs.ipynb", "02_backward_step_by_step.ipynb", "03_logistic_regression.ipynb"]
+    for language in TRANSLATIONS:
+        assert [n.name for n in notebooks(FOLDER / language)] == [*core, "15_quiz.ipynb"], language
 
 
 def tagged(cell: Any, tag: str) -> bool:
@@ -68,36 +87,36 @@ def with_answer(exercise: str, answer: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=name)
 def test_notebook_is_committed_without_outputs(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip the outputs"
+            assert cell.outputs == [] and cell.execution_count is None, f"{name(path)}: strip the outputs"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=name)
 def test_every_notebook_has_exercises_with_hidden_solutions(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
-    assert exercises(notebook), f"{path.name} has no exercise"
+    assert exercises(notebook), f"{name(path)} has no exercise"
     for cell in notebook.cells:
         if tagged(cell, "solution"):
             assert SOLUTION.match(cell.source), "a solution is one <details> block, closed until opened"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=name)
 def test_notebook_runs_top_to_bottom_quietly_and_its_exercises_wait(path: Path, run_id: str) -> None:
     executed = nbformat.read(execute(path, run=run_id), as_version=4)
     for index, cell in enumerate(executed.cells):
         if cell.cell_type != "code":
             continue
         stderr = [output.text for output in cell.outputs if output.get("name") == "stderr"]
-        assert not stderr, f"{path.name}, cell {index} wrote to stderr, which Jupyter shows in red: {stderr}"
+        assert not stderr, f"{name(path)}, cell {index} wrote to stderr, which Jupyter shows in red: {stderr}"
         if tagged(cell, "exercise"):
-            assert verdicts(cell) == ["unanswered"], f"{path.name}, cell {index}"
+            assert verdicts(cell) == ["unanswered"], f"{name(path)}, cell {index}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=name)
 def test_every_exercise_accepts_its_answer_and_rejects_its_slip(path: Path, tmp_path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     found = exercises(notebook)
@@ -120,11 +139,11 @@ def test_every_exercise_accepts_its_answer_and_rejects_its_slip(path: Path, tmp_
 
 
 def test_the_matrix_lessons_carry_pictures(run_id: str) -> None:
-    for name, drawings, plots in (("04_two_layer_network", 1, 3), ("05_l_layer_algorithm", 1, 4)):
-        executed = nbformat.read(execute(NOTEBOOKS[0].parent / f"{name}.ipynb", run=run_id), as_version=4)
+    for lesson, drawings, plots in (("04_two_layer_network", 1, 3), ("05_l_layer_algorithm", 1, 4)):
+        executed = nbformat.read(execute(FOLDER / f"{lesson}.ipynb", run=run_id), as_version=4)
         outputs = [output for cell in executed.cells if cell.cell_type == "code" for output in cell.outputs]
-        assert sum("image/svg+xml" in output.get("data", {}) for output in outputs) >= drawings, name
-        assert sum("image/png" in output.get("data", {}) for output in outputs) >= plots, name
+        assert sum("image/svg+xml" in output.get("data", {}) for output in outputs) >= drawings, lesson
+        assert sum("image/png" in output.get("data", {}) for output in outputs) >= plots, lesson
 
 
 def test_a_slider_cell_shows_its_picture_and_says_what_to_do_without_widgets(run_id: str) -> None:
@@ -134,3 +153,123 @@ def test_a_slider_cell_shows_its_picture_and_says_what_to_do_without_widgets(run
     assert "application/vnd.jupyter.widget-view+json" in sliders.data
     assert "change the default in the def line" in sliders.data["text/plain"]
     assert "image/png" in picture.data
+
+
+# ---- the translated notebooks ------------------------------------------------------------------
+
+SCRIPTS = {"ar": "[\u0600-\u06ff]", "ru": "[а-яё]"}
+"""A letter of each language's script."""
+
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+NAMES = {
+    "Adam", "ELU", "Graphviz", "HTML", "Jupyter", "JupyterLab", "L2", "MLP", "PyTorch", "Python", "ReLU", "SGD",
+    "freeCodeCamp", "ipywidgets", "numpy", "sign",
+}  # fmt: skip
+"""Names a sentence in any language writes in Latin letters: programs, libraries, a penalty, a network, and
+sign(x), which a formula of the engine's writes."""
+
+CORE_TERMS = {
+    "backpropagation", "gradient", "chain rule", "local derivative", "loss", "weight", "bias", "learning rate",
+}  # fmt: skip
+"""The terms every translated notebook's glossary has."""
+
+
+def english(path: Path) -> Path:
+    """The English notebook a translated one follows."""
+    return FOLDER / path.name
+
+
+def tokens(source: str) -> list[tuple[int, str]]:
+    """A cell's code as Python reads it, its comments (translated) and line layout left out."""
+    skipped = (tokenize.COMMENT, tokenize.NL)
+    return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in skipped]
+
+
+def code_cells(notebook: Any) -> list[Any]:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def solutions(notebook: Any) -> list[list[str]]:
+    return [CODE_BLOCK.findall(cell.source) for cell in notebook.cells if tagged(cell, "solution")]
+
+
+def glossary_rows(markdown: str) -> dict[str, tuple[str, str]]:
+    """The rows of a three-column table (English | Arabic | Russian), by their English term."""
+    rows = {}
+    markdown = re.sub(r'<code dir="ltr">(.*?)</code>', lambda m: f"`{html.unescape(m.group(1))}`", markdown)
+    markdown = re.sub(r'</?bdi[^>]*>', "", markdown)  # an Arabic table's left-to-right cells
+    for line in markdown.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if line.startswith("| ") and len(cells) == 3 and cells[0] not in ("English", "---"):
+            rows[cells[0]] = (cells[1], cells[2])
+    return rows
+
+
+def without_english_notes(term: str) -> str:
+    """A glossary cell less its notes in English, "*(standard)*" or "(Ng's lecture says …)"; the texts' numbers stay."""
+    return re.sub(r"\s*\*?\([^()]*[A-Za-z][^()]*\)\*?", "", term).strip()
+
+
+def code_in_text(markdown: str) -> str:
+    """The code and formulas a notebook's text quotes: its code blocks and code spans."""
+    quoted = re.findall(r"```.*?```|<code[^>]*>.*?</code>|`[^`]*`", markdown, flags=re.S)
+    return html.unescape(" ".join(quoted))
+
+
+def prose(markdown: str) -> str:
+    """What a reader reads as sentences: no code blocks or spans, no quotes in English, no HTML tags."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"<code[^>]*>.*?</code>|`[^`]*`", " ", text, flags=re.S)
+    text = re.sub(r'<blockquote[^>]*lang="en"[^>]*>.*?</blockquote>', " ", text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def shown_text(output: Any) -> str:
+    """What an output shows as text: a stream, or a result's plain text (its HTML's text when it has HTML)."""
+    if output.output_type == "stream":
+        return str(output.text)
+    data = output.get("data", {})
+    if "text/html" in data:
+        page = re.sub(r"<(script|style)\b.*?</\1>", " ", data["text/html"], flags=re.S)
+        return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    if "image/svg+xml" in data:
+        return html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", data["image/svg+xml"])))
+    return str(data.get("text/plain", "")) if "image/png" not in data else ""
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=name)
+def test_a_translated_notebook_runs_the_english_code_after_setting_its_language(path: Path) -> None:
+    translated, original = (nbformat.read(p, as_version=4) for p in (path, english(path)))
+    first, *code = code_cells(translated)
+    assert re.fullmatch(rf'import autograd\n\nautograd\.set_language\("{path.parent.name}"\)(  # .+)?', first.source)
+    assert [tokens(cell.source) for cell in code] == [tokens(cell.source) for cell in code_cells(original)]
+    assert [cell.metadata.get("tags") for cell in code] == [cell.metadata.get("tags") for cell in code_cells(original)]
+    assert solutions(translated) == solutions(original)  # the same answers and slips, word for word
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=name)
+def test_a_translated_notebook_carries_the_glossary_in_the_source_texts_terms(path: Path) -> None:
+    glossary = glossary_rows((FOLDER.parent / "docs" / "glossary.md").read_text(encoding="utf-8"))
+    last = nbformat.read(path, as_version=4).cells[-1]
+    rows = glossary_rows(last.source)
+    assert set(rows) >= CORE_TERMS, sorted(CORE_TERMS - set(rows))
+    for term, (arabic, russian) in rows.items():
+        assert (arabic, russian) == tuple(map(without_english_notes, glossary[term])), term
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=name)
+def test_a_translated_notebook_has_no_english_sentence_in_its_text_or_its_outputs(path: Path, run_id: str) -> None:
+    executed = nbformat.read(execute(path, run=run_id), as_version=4)
+    code = " ".join(cell.source if cell.cell_type == "code" else code_in_text(cell.source) for cell in executed.cells)
+    allowed = NAMES | set(OPERATIONS) | set(LATIN_WORD.findall(code))  # names in code: variables, labels, formulas
+    language = path.parent.name
+    for index, cell in enumerate(executed.cells[:-1]):  # the last is the glossary, with its English column
+        texts = [prose(cell.source)] if cell.cell_type == "markdown" else list(map(shown_text, cell.outputs))
+        for text in texts:
+            words = {word for word in LATIN_WORD.findall(text) if len(word) > 1}
+            assert words <= allowed, f"{name(path)}, cell {index}: {sorted(words - allowed)} in {text[:300]!r}"
+        if cell.cell_type == "markdown":
+            assert re.search(SCRIPTS[language], texts[0], re.I), f"{name(path)}, cell {index} is not in {language}"
+    feedback = [output for cell in executed.cells if tagged(cell, "exercise") for output in cell.outputs]
+    assert all(re.search(SCRIPTS[language], shown_text(output), re.I) for output in feedback)

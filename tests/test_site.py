@@ -13,7 +13,7 @@ from browsing import start_chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
-from autograd.course.site import build, notebooks
+from autograd.course.site import NOTEBOOKS, TRANSLATIONS, build, notebooks
 
 pytest.importorskip("myst_nb", reason="the site is built with MyST-NB: pip install -e '.[site]'")
 
@@ -84,3 +84,48 @@ def test_an_exercise_shows_it_waits_and_a_slider_cell_says_what_to_do(site: Path
     text = browser.find_element(By.TAG_NAME, "main").text
     assert "Not answered yet." in text
     assert "change the default in the def line" in text
+
+
+# ---- the translated course -----------------------------------------------------------------------
+
+
+def test_the_index_links_a_site_in_each_translation_with_its_notebooks_and_its_words(
+    site: Path, browser: Any
+) -> None:
+    browser.get((site / "index.html").as_uri())
+    links = {link.get_attribute("href") for link in browser.find_elements(By.CSS_SELECTOR, "a[lang]")}
+    assert {(site / language / "index.html").as_uri() for language in TRANSLATIONS} <= links
+    search = {"ar": "بحث", "ru": "Поиск"}
+    for language in TRANSLATIONS:
+        browser.get((site / language / "index.html").as_uri())
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+        links = {link.get_attribute("href") for link in browser.find_elements(By.CSS_SELECTOR, ".toctree-wrapper a")}
+        folder = site / language / "notebooks"
+        assert links == {(folder / f"{notebook.stem}.html").as_uri() for notebook in notebooks(NOTEBOOKS / language)}
+        assert search[language] in browser.find_element(By.TAG_NAME, "body").text
+        assert "Copyright" not in browser.find_element(By.TAG_NAME, "body").text
+
+
+NEGATIVE_NUMBERS = """
+// For each code span that starts with a minus sign: whether the sign stands left of the first digit.
+return [...document.querySelectorAll("article code")].filter(code => /^−\\d/.test(code.textContent)).map(code => {
+  const range = document.createRange(), text = code.firstChild;
+  range.setStart(text, 0); range.setEnd(text, 1);
+  const minus = range.getBoundingClientRect();
+  range.setStart(text, 1); range.setEnd(text, 2);
+  return minus.right <= range.getBoundingClientRect().left + 0.5;
+});
+"""
+
+
+def test_an_arabic_page_reads_right_to_left_with_its_formulas_left_to_right(site: Path, browser: Any) -> None:
+    browser.get((site / "ar" / "notebooks" / "01_values_and_graphs.html").as_uri())
+    paragraph = browser.find_element(By.CSS_SELECTOR, 'article div[dir="rtl"] p')
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", paragraph) == "rtl"
+    assert browser.execute_script("return getComputedStyle(arguments[0]).textAlign", paragraph) == "right"
+    signs = browser.execute_script(NEGATIVE_NUMBERS)
+    assert len(signs) >= 5 and all(signs), "a negative number in an Arabic sentence lost its minus to the right"
+    code = browser.find_element(By.CSS_SELECTOR, "article div.cell_input pre")
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", code) == "ltr"
+    feedback = browser.find_element(By.CSS_SELECTOR, ".autograd-feedback").text
+    assert feedback.startswith("✎ لم تُجب بعد.")

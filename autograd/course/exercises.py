@@ -29,15 +29,11 @@ from typing import Any
 
 from autograd.engine import Value, linear, no_grad
 from autograd.gradcheck import gradcheck
+from autograd.i18n import _, direction, ngettext
 
 # ---- words ---------------------------------------------------------------------------
-# Every sentence a learner reads from a checker is here. `_` is where gettext's translation
-# function goes; numbers and formulas are put in with str.format after translation.
-
-
-def _(text: str) -> str:
-    """Translate `text`: the hook for gettext (every sentence is English for now)."""
-    return text
+# Every sentence a learner reads from a checker is here, translated when it is made (see
+# autograd.i18n); numbers and formulas are put in with str.format after translation.
 
 
 def _verdict_words() -> dict[str, str]:
@@ -111,8 +107,21 @@ def _wrong_shape() -> str:
     return _("{name} has shape {shape}; it should have shape {expected}, like the thing it is the gradient of.")
 
 
-def _entries_differ() -> str:
-    return _("The shape is right, but not every entry: {count} of {total} differ, the first at {index}.")
+def _entries_differ(count: int) -> str:
+    return ngettext(
+        "The shape is right, but not every entry: {count} of {total} differs, at {index}.",
+        "The shape is right, but not every entry: {count} of {total} differ, the first at {index}.",
+        count,
+    )
+
+
+def _the_matrix() -> str:
+    # translators: what a checker calls a matrix whose name the notebook did not give
+    return _("the matrix")
+
+
+def _your_derivative() -> str:
+    return _("your derivative")
 
 
 def _derivative_right() -> str:
@@ -167,9 +176,10 @@ class Feedback:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
         colour = _COLOURS[self.verdict]
+        side = "right" if direction() == "rtl" else "left"  # the bar stands where the verdict starts
         box = (
             f'<div dir="auto" class="autograd-feedback autograd-feedback-{self.verdict}" '
-            f'style="border-left:4px solid {colour}; padding:0.4em 0.8em; margin:0.3em 0">'
+            f'style="border-{side}:4px solid {colour}; padding:0.4em 0.8em; margin:0.3em 0">'
             f'<strong style="color:{colour}">{_SYMBOLS[self.verdict]} {html.escape(_verdict_words()[self.verdict])}'
             f"</strong> {html.escape(self.message)}</div>"
         )
@@ -237,7 +247,7 @@ def check_number(
     return Feedback("wrong", _slip(number, target, name, rtol, atol))
 
 
-def check_matrix(answer: object, expected: Any, *, name: str = "the matrix", rtol: float = 1e-6) -> Feedback:
+def check_matrix(answer: object, expected: Any, *, name: str | None = None, rtol: float = 1e-6) -> Feedback:
     """Is `answer` the matrix `expected`: first its shape, then every entry?
 
     Takes numpy arrays or nested lists. A transposed matrix, a column flattened
@@ -248,6 +258,7 @@ def check_matrix(answer: object, expected: Any, *, name: str = "the matrix", rto
 
     if unanswered(answer):
         return _placeholder()
+    name = _the_matrix() if name is None else name
     target = np.asarray(expected, dtype=float)
     try:
         given = np.asarray(answer, dtype=float)
@@ -271,7 +282,8 @@ def check_matrix(answer: object, expected: Any, *, name: str = "the matrix", rto
             return Feedback("wrong", _sign_flipped().format(name=name))
         return Feedback("wrong", _matrix_factor_off().format(name=name, factor=_format(float(ratios[0]))))
     first = tuple(int(i) for i in np.argwhere(~close)[0])
-    return Feedback("wrong", _entries_differ().format(count=int((~close).sum()), total=close.size, index=list(first)))
+    count = int((~close).sum())
+    return Feedback("wrong", _entries_differ(count).format(count=count, total=close.size, index=list(first)))
 
 
 def _value_at(function: Callable[[Value], Value], x: float) -> float:
@@ -332,7 +344,7 @@ def check_derivative(
     if all(_close(a, v, 1e-6, 1e-9) for a, v in zip(yours, values)):
         return Feedback("wrong", _derivative_is_the_function())
     if all(_close(-a, n, 1e-4, 1e-6) for a, n in zip(yours, numeric)):
-        return Feedback("wrong", _sign_flipped().format(name="derivative"))
+        return Feedback("wrong", _sign_flipped().format(name=_your_derivative()))
     worst = next(i for i, result in enumerate(results) if not result)
     return Feedback(
         "wrong",

@@ -16,11 +16,12 @@ saying how to change the number by hand instead: edit the default in the
 
 from __future__ import annotations
 
+import html
 import inspect
 from collections.abc import Callable
 from typing import Any
 
-from autograd.course.exercises import _
+from autograd.i18n import _
 from autograd.train import in_jupyter_kernel
 
 # ---- words ---------------------------------------------------------------------------
@@ -94,10 +95,9 @@ def explore(show: Callable[..., object], **ranges: Range) -> object:
     }
     controls = widgets.VBox(list(sliders.values()))
     view = {"model_id": controls.model_id, "version_major": 2, "version_minor": 0}
-    display(
-        {"application/vnd.jupyter.widget-view+json": view, "text/plain": _by_hand().format(names=", ".join(ranges))},
-        raw=True,
-    )
+    words = _by_hand().format(names=", ".join(ranges))
+    page = f'<p dir="auto" class="autograd-explore">{html.escape(words)}</p>'  # right to left in Arabic, on a page
+    display({"application/vnd.jupyter.widget-view+json": view, "text/plain": words, "text/html": page}, raw=True)
     output = display(_displayable(show()), display_id=True)
 
     def redraw(_change: object) -> None:

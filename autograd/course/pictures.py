@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from autograd.course.exercises import _, _format
+from autograd.course.exercises import _format
+from autograd.i18n import _
 from autograd.lecture import Comparison
 
 if TYPE_CHECKING:

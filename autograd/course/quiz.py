@@ -13,10 +13,11 @@ gradients, and that computing gradients changes the weights.
 
 from __future__ import annotations
 
-from autograd.course.exercises import Feedback, _, unanswered
+from autograd.course.exercises import Feedback, unanswered
+from autograd.i18n import _
 
 # ---- words ---------------------------------------------------------------------------
-# Every sentence a learner reads from the quiz is here, ready for gettext (see exercises._).
+# Every sentence a learner reads from the quiz is here, translated when it is made (see autograd.i18n).
 
 
 def _choose_a_letter() -> str:

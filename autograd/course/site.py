@@ -4,7 +4,10 @@
 of ``notebooks/`` (or reuses a copy executed earlier from the same notebook and
 the same package), puts the copies next to the pages of ``site/`` in
 ``build/site-source``, and builds ``build/site``, which reads without Python or
-a network: open ``build/site/index.html``.
+a network: open ``build/site/index.html``. The translated notebooks
+(``notebooks/ar/``, ``notebooks/ru/``) make a site of their own in each
+language, ``build/site/ar/`` and ``build/site/ru/``, with Sphinx's own words
+(search, contents, next) in that language too; the English index links to them.
 
 `execute` is shared with the tests: a copy records a fingerprint of what it was
 executed from and, under pytest, the test run, and a lock per notebook lets
@@ -22,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograd.i18n import _, using_language
+
 ROOT = Path(__file__).resolve().parents[2]
 """The repository this package is installed from (``pip install -e``): where the notebooks and pages are."""
 
@@ -31,10 +36,24 @@ BUILD = ROOT / "build"
 EXECUTED = BUILD / "executed"
 METADATA_KEY = "autograd.course"
 
+TRANSLATIONS = ("ar", "ru")
+"""The languages the core of the course is translated into: ``notebooks/<code>/``, and ``site/index.<code>.md``."""
+
 
 def notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     """The course's notebooks in reading order: every ``.ipynb`` of the folder, by name."""
     return sorted(folder.glob("*.ipynb"))
+
+
+def translated_notebooks() -> list[Path]:
+    """The translated notebooks, language by language (``notebooks/ar/…``, then ``notebooks/ru/…``)."""
+    return [notebook for language in TRANSLATIONS for notebook in notebooks(NOTEBOOKS / language)]
+
+
+def _copy_name(notebook: Path) -> Path:
+    """Where the executed copy of `notebook` goes, under the cache: ``ar/01_….ipynb`` for a translated one."""
+    inside = notebook.resolve().is_relative_to(NOTEBOOKS)
+    return notebook.resolve().relative_to(NOTEBOOKS) if inside else Path(notebook.name)
 
 
 def fingerprint(notebook: Path) -> str:
@@ -42,7 +61,7 @@ def fingerprint(notebook: Path) -> str:
     digest = hashlib.sha256(notebook.read_bytes())
     package = Path(__file__).resolve().parents[1]
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".html", ".js"):
+        if path.suffix in (".py", ".html", ".js", ".mo"):  # the code, the player, and the translations
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -61,8 +80,8 @@ def execute(notebook: Path, cache: Path = EXECUTED, run: str | None = None, time
     from filelock import FileLock
     from nbclient import NotebookClient
 
-    cache.mkdir(parents=True, exist_ok=True)
-    target = cache / notebook.name
+    target = cache / _copy_name(notebook)
+    target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target.with_suffix(".lock"))):
         key = fingerprint(notebook)
         if target.exists():
@@ -83,16 +102,38 @@ def execute(notebook: Path, cache: Path = EXECUTED, run: str | None = None, time
     return target
 
 
-def build(out: Path = BUILD / "site", cache: Path = EXECUTED, run: str | None = None) -> Path:
-    """Build the site into `out` from executed copies of every notebook; returns its index page."""
-    source = out.parent / f"{out.name}-source"
+def _words(language: str) -> dict[str, str]:
+    """The site's own words in `language`: its title and who made it (Sphinx translates the rest)."""
+    with using_language(language):
+        return {"html_title": _("backpropagation you can watch"), "author": _("the scalar-autograd authors")}
+
+
+def _build_one(language: str, source: Path, out: Path, cache: Path, run: str | None) -> None:
+    """One language's site, from `source` into `out`: its index (``site/index.<code>.md``, English's
+    ``index.md``) and its notebooks."""
     shutil.rmtree(source, ignore_errors=True)
-    shutil.copytree(PAGES, source)
+    shutil.copytree(PAGES, source, ignore=shutil.ignore_patterns("index.*.md"))
+    if language != "en":
+        shutil.copy(PAGES / f"index.{language}.md", source / "index.md")
     (source / "notebooks").mkdir()
-    for notebook in notebooks():
+    for notebook in notebooks(NOTEBOOKS if language == "en" else NOTEBOOKS / language):
         shutil.copy(execute(notebook, cache, run), source / "notebooks" / notebook.name)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-E", str(source), str(out)]
-    subprocess.run(command, check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    words = _words(language)
+    settings = [f"language={language}", f"html_title={words['html_title']}", f"author={words['author']}"]
+    if language != "en":
+        settings.append("html_show_copyright=0")  # Sphinx writes "Copyright" in English whatever the language
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-E"]
+    command += [argument for setting in settings for argument in ("-D", setting)]
+    subprocess.run([*command, str(source), str(out)], check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def build(out: Path = BUILD / "site", cache: Path = EXECUTED, run: str | None = None) -> Path:
+    """Build the site into `out`, and each translation's into ``out/<code>``, from executed copies of the
+    notebooks; returns the English index page, which links to the others."""
+    source = out.parent / f"{out.name}-source"
+    _build_one("en", source, out, cache, run)
+    for language in TRANSLATIONS:
+        _build_one(language, source.with_name(f"{source.name}-{language}"), out / language, cache, run)
     return out / "index.html"
 
 
