@@ -4,12 +4,10 @@ the solutions hidden until opened, and nothing loaded from the network."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import start_chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -24,12 +22,12 @@ def site(tmp_path_factory: pytest.TempPathFactory, run_id: str) -> Path:
     return build(tmp_path_factory.mktemp("course") / "site", run=run_id).parent
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    driver.set_window_size(1300, 900)
-    yield driver
-    driver.quit()
+
+@pytest.fixture
+def browser(browser: Any) -> Any:
+    """conftest's Chromium, in a window wide enough for the site's three columns."""
+    browser.set_window_size(1300, 900)
+    return browser
 
 
 def requested(browser: Any) -> set[str]:
