@@ -3,9 +3,9 @@
 Read it top to bottom:
 
 1. Each operation is defined once, as a short function that returns its value
-   and its *local derivatives* (d out / d input, a tuple with one per input), written with
-   arithmetic and a few primitives (``m.exp``, ``m.tanh``, ``m.where``, …)
-   from a namespace ``m``:
+   and its *local derivatives* (d out / d input, a tuple with one per input),
+   written with arithmetic and a few primitives (``m.exp``, ``m.tanh``,
+   ``m.where``, …) from a namespace ``m``:
 
        @operation("tanh")
        def tanh(m, x):
@@ -139,10 +139,10 @@ class _FloatPrimitives:
 
 def namespace(primitives: type) -> Any:
     """The primitives of a class as a module object: Python looks up a module's attributes fastest."""
-    namespace = types.ModuleType(primitives.__name__.strip("_"), primitives.__doc__)
+    module = types.ModuleType(primitives.__name__.strip("_"), primitives.__doc__)
     for name in PRIMITIVES:
-        setattr(namespace, name, getattr(primitives, name))
-    return namespace
+        setattr(module, name, getattr(primitives, name))
+    return module
 
 
 FLOAT = namespace(_FloatPrimitives)
