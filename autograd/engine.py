@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any
+from typing import Any, TypeGuard
 
 Number = float | int
 Result = tuple[Any, tuple[Any, ...]]
@@ -280,7 +280,7 @@ def _number(x: object, where: str) -> float:
     """`x` as a float, or a TypeError naming what was given instead."""
     if type(x) is float:
         return x
-    if type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
+    if _is_real(x):
         try:
             return float(x)
         except OverflowError:
@@ -484,7 +484,7 @@ def _method(
     return method
 
 
-def _is_real(x: object) -> bool:
+def _is_real(x: object) -> TypeGuard[Real]:
     """An int, or any real number but a bool (numpy's included)."""
     return type(x) is int or (isinstance(x, Real) and not isinstance(x, bool))
 
@@ -648,14 +648,16 @@ class Value:
         """
         order = topological_order(self)
         total = 1 + sum(len(node.parents) for node in order)
-        previous, edge = None, 0
-        for index, (node, parent, local, upstream, before) in enumerate(_chain_rule(self, order, stepping=True)):
-            if node is parent:  # the seed
-                yield BackwardStep(index, total, node, node, None, 1.0, 1.0, 1.0, before, node.grad)
+        chain_rule = _chain_rule(self, order, stepping=True)
+        for index, (node, parent, local, upstream, before, position) in enumerate(chain_rule):
+            if position is None:  # the seed
+                yield BackwardStep(index, total, node, node, None, None, 1.0, 1.0, 1.0, before, node.grad)
                 continue
-            edge = edge + 1 if node is previous else 0
-            previous = node
-            yield BackwardStep(index, total, node, parent, edge, local, upstream, local * upstream, before, parent.grad)
+            edge = sum(isinstance(x, Value) for x in node._inputs[:position])  # constants before it are not edges
+            contribution = local * upstream
+            yield BackwardStep(
+                index, total, node, parent, edge, position, local, upstream, contribution, before, parent.grad
+            )
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0 on this value and on every node it depends on."""
@@ -740,9 +742,10 @@ class BackwardStep:
     """One step of the backward pass: `node`'s gradient flowing into one of its inputs.
 
     Step 0 is the seed: ``root.grad = 1``, with `node` and `input` both the
-    root and `edge` None. In every later step, `edge` is the input's position
-    in ``node.parents`` (``a + a`` has edges 0 and 1), and the input's
-    gradient goes from `input_grad_before` to `input_grad`.
+    root and `edge` and `position` None. In every later step, `edge` is the
+    input's place in ``node.parents`` (``a + a`` has edges 0 and 1) and
+    `position` its place in ``node.inputs`` (constants counted), and the
+    input's gradient goes from `input_grad_before` to `input_grad`.
     """
 
     index: int
@@ -750,6 +753,7 @@ class BackwardStep:
     node: Value
     input: Value
     edge: int | None
+    position: int | None
     local_grad: float
     upstream_grad: float
     contribution: float
@@ -793,11 +797,11 @@ def topological_order(root: Value) -> list[Value]:
 
 def _chain_rule(
     root: Value, order: list[Value], stepping: bool, create_graph: bool = False
-) -> Iterator[tuple[Value, Value, float, float, float]]:
+) -> Iterator[tuple[Value, Value, float, float, float, int | None]]:
     """The backward pass over `root`'s topological order. When `stepping`, it
     pauses after the seed and after each contribution, yielding
-    ``(node, parent, local_grad, upstream, parent's grad before)``; the seed is
-    ``(root, root, 1, 1, 0)``. With `create_graph`, local derivatives and
+    ``(node, parent, local_grad, upstream, parent's grad before, parent's position
+    in node.inputs)``; the seed is ``(root, root, 1, 1, 0, None)``. With `create_graph`, local derivatives and
     gradients are Values (see `grad`).
 
     Gradients from earlier passes are set aside so that this pass sums from
@@ -814,7 +818,7 @@ def _chain_rule(
     finished = False
     try:
         if stepping:
-            yield root, root, 1.0, 1.0, 0.0
+            yield root, root, 1.0, 1.0, 0.0, None
         for node in reversed(order):
             upstream = node.grad  # complete: every node that uses `node` came before it
             local_grads = node._local_grads  # d node / d input, one per input
@@ -828,7 +832,7 @@ def _chain_rule(
                     before = parent.grad
                     parent.grad = before + upstream * local_grads[i]  # the chain rule
                     if stepping:
-                        yield node, parent, local_grads[i], upstream, before
+                        yield node, parent, local_grads[i], upstream, before, i
         finished = True
     finally:
         if finished:
@@ -840,7 +844,7 @@ def _chain_rule(
                 node.grad = before
 
 
-def _micrograd_step(node: Value, stepping: bool) -> Iterator[tuple[Value, Value, float, float, float]]:
+def _micrograd_step(node: Value, stepping: bool) -> Iterator[tuple[Value, Value, float, float, float, int]]:
     """Run a micrograd-style node's own ``_backward`` closure; when stepping, one step per
     input, its local derivative read back as contribution / upstream (where that is defined)."""
     parents = node.parents
@@ -849,12 +853,12 @@ def _micrograd_step(node: Value, stepping: bool) -> Iterator[tuple[Value, Value,
     if stepping:
         upstream = node.grad
         seen: set[Value] = set()
-        for parent, was in zip(parents, before):
+        for position, (parent, was) in enumerate(zip(parents, before)):  # its inputs are all Values
             if parent in seen:  # a repeated input: its closure's whole contribution was shown once
                 continue
             seen.add(parent)
             local = (parent.grad - was) / upstream if upstream else math.nan
-            yield node, parent, local, upstream, was
+            yield node, parent, local, upstream, was, position
 
 
 def _differentiable_local_grads(node: Value) -> tuple[Any, ...]:
@@ -895,27 +899,26 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs must be Values, got {type(x).__name__}: {x!r}")
     order = topological_order(output)
+    if create_graph:
+        for node in order:
+            if node._local_grads is None:
+                raise ValueError(
+                    f"grad: create_graph=True needs local derivatives, and the node {node!r} (op {node._op!r}) "
+                    "was made micrograd's way, with its own _backward closure"
+                )
     borrowed = [node.grad for node in order]  # .grad is lent to the pass, and given back
     in_graph = set(order)
     try:
         for node in order:
             node.grad = _ZERO if create_graph else 0.0
-        if create_graph:
-            for node in order:
-                if node._local_grads is None:
-                    raise ValueError(
-                        f"grad: create_graph=True needs local derivatives, and the node {node!r} (op {node._op!r}) "
-                        "was made micrograd's way, with its own _backward closure"
-                    )
         with _cycle_collector_paused():
             for _ in _chain_rule(output, order, stepping=False, create_graph=create_graph):
                 pass
         derivatives = [x.grad if x in in_graph else 0.0 for x in inputs]
-        derivatives = [d if isinstance(d, Value) else float(d) for d in derivatives]
     finally:
         for node, g in zip(order, borrowed):
             node.grad = g
-    if create_graph:
+    if create_graph:  # a derivative that is a constant (_ONE, _ZERO or a number) becomes a leaf
         return [d if isinstance(d, Value) else Value(d) for d in derivatives]
     return derivatives
 

@@ -284,13 +284,12 @@ def explain(step: BackwardStep) -> Explanation:
     node, inp = node_name(step.node), node_name(step.input)
     if step.is_seed:
         return Explanation(f"∂{node}/∂{node} = 1", f"{node}.grad = 1", step.input_grad_before)
-    assert step.edge is not None
     local = format_number(step.local_grad)
     if step.node.local_grads is None:  # made micrograd's way: its closure knows the formula, we don't
         derivative = local
     else:
-        position = [i for i, x in enumerate(step.node.inputs) if isinstance(x, Value)][step.edge]
-        formula = local_derivative_formula(step.node, position)
+        assert step.position is not None
+        formula = local_derivative_formula(step.node, step.position)
         derivative = formula if formula == local else f"{formula} = {local}"
     chain_rule = (
         f"{inp}.grad += ∂{node}/∂{inp} × {node}.grad = {_operand(step.local_grad)} × {_operand(step.upstream_grad)}"

@@ -664,8 +664,8 @@ class _Drawer:
         """Colour the step's two ends; a step inside a collapsed box colours that box as changed."""
         changed = self.names(step.input)
         if not step.is_seed:
-            assert step.edge is not None
-            self.marked_edge = (step.node, _value_positions(step.node)[step.edge])
+            assert step.position is not None
+            self.marked_edge = (step.node, step.position)
             upstream = self.names(step.node)
             if not self.layout.visible(step.input):
                 changed &= upstream or changed  # the box the step happens in

@@ -287,6 +287,8 @@ def test_backward_steps_end_where_backward_ends(expression: tuple[list[float], C
     for step in edges:
         assert step.contribution == step.local_grad * step.upstream_grad
         assert step.edge is not None and step.node.parents[step.edge] is step.input
+        assert step.position is not None and step.node.inputs[step.position] is step.input
+        assert sum(isinstance(x, Value) for x in step.node.inputs[: step.position]) == step.edge
         assert step.input_grad == step.input_grad_before + step.contribution
     assert [step.index for step in steps] == list(range(len(steps)))
     assert all(step.total == len(steps) for step in steps)
