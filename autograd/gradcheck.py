@@ -6,15 +6,11 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from autograd.engine import Number, Value, no_grad, topological_order
+from autograd.engine import Number, Value, grad, no_grad
+from autograd.functional import leaves
 from autograd.i18n import _
 
 Function = Callable[..., Value | Number]
-
-
-def _leaves(inputs: Sequence[Value | Number]) -> list[Value]:
-    """Fresh leaves holding the inputs' numbers, so the caller's gradients stay untouched."""
-    return [Value(x.data if isinstance(x, Value) else x, f"x{i}") for i, x in enumerate(inputs)]
 
 
 def _evaluate(f: Function, numbers: Sequence[float]) -> float:
@@ -35,7 +31,7 @@ def numerical_grad(f: Function, inputs: Sequence[Value | Number], eps: float = 1
     a positive finite number.
     """
     _check_step(eps)
-    numbers = [leaf.data for leaf in _leaves(inputs)]
+    numbers = [leaf.data for leaf in leaves(inputs)]
     grads = []
     for i in range(len(numbers)):
         up, down = list(numbers), list(numbers)
@@ -91,17 +87,12 @@ def gradcheck(
     for name, tolerance in (("atol", atol), ("rtol", rtol)):
         if not tolerance >= 0:
             raise ValueError(f"{name} must be >= 0, got {name} = {tolerance}")
-    leaves = _leaves(inputs)
-    out = f(*leaves)
+    xs = leaves(inputs)
+    out = f(*xs)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
-    graph = topological_order(out)
-    earlier = [node.grad for node in graph]
-    out.backward()
-    analytic = [leaf.grad for leaf in leaves]
-    for node, grad in zip(graph, earlier):  # Values f uses from outside keep the gradients they had
-        node.grad = grad
-    numeric = numerical_grad(f, leaves, eps)
+    analytic = grad(out, xs)  # the backward pass, leaving every .grad as it was (Values f uses from outside too)
+    numeric = numerical_grad(f, xs, eps)
     errors = [abs(a - n) for a, n in zip(analytic, numeric)]
     passed = all(e <= atol + rtol * abs(n) for e, n in zip(errors, numeric))
     # max() would skip a NaN that is not first: rank NaN above every number
