@@ -126,6 +126,11 @@ def _number(x: Value | float) -> float:
     return x.data if isinstance(x, Value) else x
 
 
+def _numbers(output: Prediction) -> Prediction:
+    """An output's number (or numbers), without the graph that computed it."""
+    return [_number(o) for o in output] if isinstance(output, Sequence) else _number(output)
+
+
 def predicted_class(output: Prediction, threshold: float = 0.0) -> int:
     """The class an output stands for: the index of the largest of several, or ``output > threshold``."""
     if not isinstance(output, Sequence):
@@ -415,7 +420,7 @@ def fit(
                     batch_loss = loss.data
 
                 loss_sum += batch_loss * len(batch)
-                epoch_outputs += outputs
+                epoch_outputs += [_numbers(output) for output in outputs]  # not their graphs: those go now
             history.train_loss.append(loss_sum / len(X))
             history.train_accuracy.append(accuracy(epoch_outputs, [y[i] for i in order], threshold))
             summary = {_("loss"): history.train_loss[-1], _("accuracy"): history.train_accuracy[-1]}
