@@ -770,8 +770,8 @@ _PARENTS_PLACED = object()
 """On the stack below: the node under this marker has all its parents placed."""
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node `root` depends on, each after all of its parents (root last).
+def topological_order(*roots: Value) -> list[Value]:
+    """Every node the roots depend on, each after all of its parents (a single root last).
 
     Depth-first, with an explicit stack instead of recursion, so graphs of any
     depth work at the default recursion limit. A node goes back on the stack
@@ -780,7 +780,7 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack: list[Any] = [root]  # Values, and markers
+    stack: list[Any] = list(roots)  # Values, and markers
     while stack:
         node = stack.pop()
         if node is _PARENTS_PLACED:

@@ -282,7 +282,7 @@ class _Program:
         """Merge one traced graph in: `outputs` are its flattened outputs, `inputs` its data leaves by slot."""
         index_of: dict[Value, int] = {}
         self.input_count = len(inputs)
-        for v in _graph(outputs):
+        for v in topological_order(*outputs):
             index_of[v] = self._node(v, index_of, inputs)
             node = self.nodes[index_of[v]]
             for i in (index_of[v], *node.inputs):  # its inputs too: the constants are not Values of the graph
@@ -324,18 +324,6 @@ class _Program:
             self._known[key] = len(self.nodes)
             self.nodes.append(make())
         return self._known[key]
-
-
-def _graph(outputs: list[Value]) -> list[Value]:
-    """Every node the outputs depend on, each after its inputs."""
-    order: list[Value] = []
-    seen: set[Value] = set()
-    for output in outputs:
-        for v in topological_order(output):
-            if v not in seen:
-                seen.add(v)
-                order.append(v)
-    return order
 
 
 def _run_definition(op: Operation, arguments: Sequence[Any], params: tuple[float, ...], rows: Any) -> tuple[Any, ...]:

@@ -837,3 +837,14 @@ def test_a_number_too_large_for_a_float_is_a_clear_error() -> None:
         Value(10**400)
     with pytest.raises(ValueError, match="too large for a float"):
         Value(1.0) * 10**400
+
+
+def test_topological_order_of_several_roots_places_each_node_once_after_its_parents() -> None:
+    a, b = Value(1.0), Value(2.0)
+    shared = a * b
+    first, second = shared.tanh(), shared + a
+    order = topological_order(first, second)
+    assert len(order) == len(set(order)) == 5
+    for node in order:
+        assert all(order.index(parent) < order.index(node) for parent in node.parents)
+    assert topological_order() == []
