@@ -50,7 +50,7 @@ def test_the_learners_path_is_all_there() -> None:
     assert len(NOTEBOOKS) == 15, [n.name for n in NOTEBOOKS]
     core = ["01_values_and_graphs.ipynb", "02_backward_step_by_step.ipynb", "03_logistic_regression.ipynb"]
     for language in TRANSLATIONS:
-        assert [n.name for n in notebooks(FOLDER / language)] == [*core, "15_quiz.ipynb"], language
+        assert [n.name for n in notebooks(FOLDER / language)] == [*core, "16_quiz.ipynb"], language
 
 
 def tagged(cell: Any, tag: str) -> bool:

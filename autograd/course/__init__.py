@@ -6,7 +6,7 @@ What a notebook imports:
 
 - `check_number`, `check_matrix`, `check_derivative` (in `exercises`) judge an
   answer and return a `Feedback`; the placeholder ``...`` is "not answered yet".
-- `quiz.check(question, letter)`: the source texts' quiz (notebook 15).
+- `quiz.check(question, letter)`: the source texts' quiz (notebook 16).
 - `explore(show, w=(low, high, step))`: sliders where widgets run, a plain cell elsewhere.
 - `pictures.summary` and `pictures.heatmaps`: the matrix lessons in pictures (notebooks 4 and 5).
 - `site`: executes the notebooks once and builds the static site (``make site``).

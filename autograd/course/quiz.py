@@ -1,6 +1,6 @@
 """The source texts' quiz, checked: the longer Arabic overview article's five questions, and two of ours.
 
-The questions and their choices are in notebook 15, quoted from the article;
+The questions and their choices are in notebook 16, quoted from the article;
 here is what each choice earns and why. Where the article's own answer is
 half right (it credits backpropagation with the optimizer's step, and with
 minimising an error on data it never sees) a better choice, e), is added, and
