@@ -20,6 +20,7 @@ from typing import Any
 from autograd import lecture
 from autograd.course.pictures import matrices
 from autograd.data import Standardizer, make_moons, train_val_split
+from autograd.display import format_number, write_atomically
 from autograd.engine import Value
 from autograd.explain import explain
 from autograd.i18n import _, direction, ngettext
@@ -33,7 +34,6 @@ from autograd.viz import (
     GraphvizNotFound,
     backward_player,
     draw_dot,
-    write_atomically,
 )
 
 DRAWING = DrawingOptions(dpi=192)
@@ -142,14 +142,9 @@ def _say(words: str, *formulas: str) -> None:
         print("  " + " ".join([words, *formulas]))
 
 
-def _number(x: float) -> str:
-    """Four significant digits and a true minus sign, as the notebooks write numbers."""
-    return f"{x + 0.0:.4g}".replace("-", "−")
-
-
 def _numbers(array: Any) -> str:
     """A gradient's entries, four significant digits each: one number, or a flat list of them."""
-    values = [_number(float(x)) for x in array.ravel()]
+    values = [format_number(float(x)) for x in array.ravel()]
     return values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
 
 
@@ -186,13 +181,13 @@ def smallest_example() -> None:
     w, x = 2.0, 3.0
     residual = w * x - 10
     _say(words["forward"], "w = 2, x = 3")
-    print(f"    w·x − 10 = {_number(residual)}, loss = (w·x − 10)² = {_number(residual**2)}")
+    print(f"    w·x − 10 = {format_number(residual)}, loss = (w·x − 10)² = {format_number(residual**2)}")
     comparison = lecture.seed_example(w, x)
     print(f"  {words['backward']}")
     _table(
         _headers()["values"],
         [
-            ("dloss/dw", _number(row.engine), _number(row.formula), str(comparison.lines[row.quantity]))
+            ("dloss/dw", format_number(row.engine), format_number(row.formula), str(comparison.lines[row.quantity]))
             for row in comparison.rows
         ],
     )
@@ -216,7 +211,8 @@ def logistic_regression() -> None:
     loss = -(a.log())  # y = 1: L(a, y) = −log(a)
     loss.backward()
     _say(words["forward"], "x = (1.5, 0.5, −1), w = (0.4, −0.6, 0.2), b = 0.1, y = 1")
-    print(f"    z = wᵀx + b = {_number(z.data)}, a = σ(z) = {_number(a.data)}, L = −log(a) = {_number(loss.data)}")
+    z_shown, a_shown, loss_shown = (format_number(v.data) for v in (z, a, loss))
+    print(f"    z = wᵀx + b = {z_shown}, a = σ(z) = {a_shown}, L = −log(a) = {loss_shown}")
     engine = {
         "da": np.array([[a.grad]]),
         "dz": np.array([[z.grad]]),
@@ -243,7 +239,7 @@ def two_layer() -> None:
     _table(
         _headers()["summary"],
         [
-            (q, str(engine[q].shape), _number(largest) if largest else "0", str(comparison.lines[q]))
+            (q, str(engine[q].shape), format_number(largest) if largest else "0", str(comparison.lines[q]))
             for q, largest in comparison.max_differences().items()
         ],
     )
@@ -264,7 +260,7 @@ def draw_neuron(out: Path, written: list[Path], highlighted_step: int = HIGHLIGH
     neuron = lecture_neuron()
     n = neuron.parents[0]
     _say(words["forward"], "x1 = 2, w1 = −3, x2 = 0, w2 = 1, b = 6.881")
-    print(f"    n = x1·w1 + x2·w2 + b = {_number(n.data)}, o = tanh(n) = {_number(neuron.data)}")
+    print(f"    n = x1·w1 + x2·w2 + b = {format_number(n.data)}, o = tanh(n) = {format_number(neuron.data)}")
     neuron.backward()
     _render(draw_dot(neuron, DRAWING), out / "neuron", written)
 

@@ -25,15 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from autograd.display import format_number
 from autograd.engine import OPERATIONS, BackwardStep, Operation, Value, namespace
 from autograd.i18n import _
 
 __all__ = ["SYMBOL", "Explanation", "Symbol", "derivative_formulas", "explain", "format_number", "node_name"]
-
-
-def format_number(x: float) -> str:
-    """A number for reading: four significant digits and a true minus sign (and no −0)."""
-    return f"{x + 0.0:.4g}".replace("-", "−")  # −0.0 + 0.0 is 0.0
 
 
 def node_name(v: Value) -> str:

@@ -56,6 +56,7 @@ from numbers import Integral
 import numpy as np
 from numpy.typing import NDArray
 
+from autograd.display import isolate_html
 from autograd.engine import Value
 from autograd.i18n import Text, _, current_language, direction, lazy_gettext, lazy_ngettext, ngettext
 from autograd.nn import MLP, Layer, Neuron, binary_cross_entropy, l2_penalty
@@ -199,9 +200,6 @@ class Comparison:
         def heading(text: str) -> str:
             return f"<th>{html.escape(text)}</th>"
 
-        def isolated(text: str) -> str:
-            return f'<bdi dir="ltr">{html.escape(text)}</bdi>'
-
         head = "".join(heading(text) for text in _headers())
         body = []
         for row in self.rows:
@@ -213,12 +211,12 @@ class Comparison:
         largest_difference = html.escape(_largest_difference())
         lines = "".join(
             f'<li><code dir="ltr">{html.escape(str(self.lines[quantity]))}</code>: '
-            f"{largest_difference.format(difference=isolated(_difference(largest)))}</li>"
+            f"{largest_difference.format(difference=isolate_html(_difference(largest)))}</li>"
             for quantity, largest in self.max_differences().items()
         )
         note = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in self._paragraphs())
         words, values = self._verdict_parts()
-        verdict = html.escape(words).format(**{key: isolated(value) for key, value in values.items()})
+        verdict = html.escape(words).format(**{key: isolate_html(value) for key, value in values.items()})
         return (
             f'<div lang="{current_language()}" dir="{direction()}"><p><strong>{html.escape(str(self.title))}'
             f"</strong></p><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -49,6 +49,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from autograd.display import in_jupyter_kernel
 from autograd.engine import Value, no_grad
 from autograd.i18n import _, ngettext
 from autograd.optim import Optimizer
@@ -269,16 +270,6 @@ class _Replayed:
         X_array, y_array = np.asarray(X, dtype=np.float64), np.asarray(y)
         loss = float(self.loss(X_array, y_array).mean())
         return loss, accuracy(self.outputs(X_array).tolist(), list(y), threshold)
-
-
-def in_jupyter_kernel() -> bool:
-    """Whether this code runs in a Jupyter kernel (a notebook), not in a terminal or a script."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and "IPKernelApp" in shell.config
 
 
 def _notebook_bar(epochs: int) -> tqdm[Any]:

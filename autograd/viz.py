@@ -60,6 +60,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("autograd.viz draws with the graphviz package: pip install 'scalar-autograd[viz]'") from error
 
+from autograd.display import isolate, isolate_html, write_atomically
 from autograd.engine import OPERATIONS, BackwardStep, Value, topological_order
 from autograd.explain import explain, format_number, node_name
 from autograd.i18n import _, current_language, direction, ngettext
@@ -373,25 +374,6 @@ class Drawing(graphviz.Digraph):
         if format == "png":
             drawing.attr(dpi=str(self.options.dpi))  # only here: in an SVG, dpi would scale the picture
         return write_atomically(path, drawing.pipe(format=format))
-
-
-def write_atomically(path: str | os.PathLike[str], content: bytes | str) -> Path:
-    """Write `content` to `path` whole or not at all: into a temporary file beside it, then renamed over it.
-
-    A full disk, an error or Ctrl-C leaves `path` as it was and no temporary file behind.
-    """
-    path = Path(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink()
-        raise
-    return path
 
 
 # ---- text inside HTML-like labels ----------------------------------------------------------
@@ -1020,7 +1002,7 @@ def backward_player(
     except GraphvizNotFound:
         frames, picture, format = [d.source for d in drawings], "", "dot"
     # the expression between Unicode's left-to-right isolate marks: a page title cannot hold a <bdi>
-    title = f"{_words()['title']}: \u2066{_expression(root)}\u2069"
+    title = f"{_words()['title']}: {isolate(_expression(root))}"
     player = _player_html(root, frames, format, captions, picture)
     return BackwardPlayer(player, title, current_language(), direction())
 
@@ -1029,21 +1011,16 @@ def _before_caption_html() -> str:
     return f'<span class="autograd-player-what">{html.escape(_before_caption())}</span>'
 
 
-def _isolated(formula: str | int) -> str:
-    """A name, number or formula inside words: a left-to-right isolate, so a right-to-left page keeps it whole."""
-    return f'<bdi dir="ltr">{html.escape(str(formula))}</bdi>'
-
-
 def _caption_html(step: BackwardStep) -> str:
     """A step in words, then its two formulas, each a left-to-right isolate, the second followed by its note
     (what the gradient was) in words; every name and number inside words is an isolate too."""
     last = step.total - 1
-    numbers = {"index": _isolated(step.index), "last": _isolated(last)}
+    numbers = {"index": isolate_html(step.index), "last": isolate_html(last)}
     if step.is_seed:
-        what = html.escape(_seed_caption(last)).format(**numbers, root=_isolated(node_name(step.node)))
+        what = html.escape(_seed_caption(last)).format(**numbers, root=isolate_html(node_name(step.node)))
     else:
         names = (node_name(step.node), OP_SYMBOLS.get(step.node.op, step.node.op), node_name(step.input))
-        node, op, input = (_isolated(name) for name in names)
+        node, op, input = (isolate_html(name) for name in names)
         what = html.escape(_step_caption(last)).format(**numbers, node=node, op=op, input=input)
     explanation = explain(step)
     derivative, chain_rule = (
@@ -1051,7 +1028,7 @@ def _caption_html(step: BackwardStep) -> str:
         for formula in (explanation.derivative, explanation.chain_rule)
     )
     words, values = explanation.note_parts()
-    note = html.escape(words).format(**{key: _isolated(value) for key, value in values.items()})
+    note = html.escape(words).format(**{key: isolate_html(value) for key, value in values.items()})
     return (
         f'<span class="autograd-player-what">{what}</span><br>{derivative}'
         f'<br>{chain_rule} <span class="autograd-player-note">{note}</span>'

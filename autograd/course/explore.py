@@ -21,8 +21,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from autograd.display import in_jupyter_kernel
 from autograd.i18n import _
-from autograd.train import in_jupyter_kernel
 
 # ---- words ---------------------------------------------------------------------------
 
